@@ -1,0 +1,26 @@
+"""Errors the domain raises for requests it refuses; the API maps `status` to the HTTP answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class MendflowError(Exception):
+    status = 400
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class NotFoundError(MendflowError):
+    status = 404
+
+
+class ConflictError(MendflowError):
+    status = 409
+
+
+class InvalidError(MendflowError):
+    status = 422
