@@ -1,0 +1,1 @@
+"""chat node types."""
