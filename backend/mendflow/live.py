@@ -1,0 +1,56 @@
+"""Flask-SocketIO wiring: clients join rooms; committed engine signals become small events.
+
+Rooms: `flow:<id>`, `run:<id>`, `incident:<id>`. Events carry ids and states only; clients
+fetch details over REST, so one that reconnects catches up from the API.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask_socketio import SocketIO, join_room, leave_room
+
+from mendflow.engine import signals
+
+socketio = SocketIO()
+
+
+def init_app(app: Flask, message_queue: str = "", channel: str = "mendflow") -> None:
+    """Bind Socket.IO to the app; with a message queue (Redis URL) events reach clients of every process."""
+    socketio.init_app(app, async_mode="threading", message_queue=message_queue or None, channel=channel,
+                      cors_allowed_origins=[], logger=False, engineio_logger=False)
+    signals.run_changed.connect(_on_run, weak=False)
+    signals.step_changed.connect(_on_step, weak=False)
+    signals.incident_changed.connect(_on_incident, weak=False)
+
+
+@socketio.on("subscribe")
+def _subscribe(data: dict[str, Any]) -> dict[str, Any]:
+    room = str((data or {}).get("room", ""))
+    if not room.startswith(("flow:", "run:", "incident:")):
+        return {"ok": False, "error": "room must be flow:<id>, run:<id> or incident:<id>"}
+    join_room(room)
+    return {"ok": True, "room": room}
+
+
+@socketio.on("unsubscribe")
+def _unsubscribe(data: dict[str, Any]) -> dict[str, Any]:
+    leave_room(str((data or {}).get("room", "")))
+    return {"ok": True}
+
+
+def _on_run(sender: Any, **payload: Any) -> None:
+    event = payload.pop("event")
+    socketio.emit(event, payload, to=f"run:{payload['run_id']}")
+    socketio.emit(event, payload, to=f"flow:{payload['flow_id']}")
+
+
+def _on_step(sender: Any, **payload: Any) -> None:
+    event = payload.pop("event")
+    socketio.emit(event, payload, to=f"run:{payload['run_id']}")
+    socketio.emit(event, payload, to=f"flow:{payload['flow_id']}")
+
+
+def _on_incident(sender: Any, **payload: Any) -> None:
+    socketio.emit("incident.updated", payload, to=f"incident:{payload['incident_id']}")

@@ -1,0 +1,53 @@
+"""The running parts of one mendflow process, built from settings: database, registry, engine."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from mendflow.config import Settings
+from mendflow.db import Database
+from mendflow.engine.core import Engine
+from mendflow.engine.history import RunHistory
+from mendflow.incidents import IncidentService
+from mendflow.integrations import Services
+from mendflow.library import FlowLibrary
+from mendflow.migrations import upgrade
+from mendflow.nodes.registry import Registry, default_registry
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    registry: Registry
+    services: Services
+    library: FlowLibrary
+    engine: Engine
+    runs: RunHistory
+    incidents: IncidentService
+
+    @classmethod
+    def build(cls, settings: Settings, *, registry: Registry | None = None) -> Runtime:
+        if settings.migrate_on_start:
+            upgrade(settings.database_url)
+        db = Database(settings.database_url)
+        registry = registry or default_registry()
+        incidents = IncidentService(db)
+        services = Services.builtin(db, playbook_dir=settings.playbook_dir,
+                                    work_dir=settings.instance_dir / "runner",
+                                    allow_link_local=settings.http_allow_link_local)
+        services.incidents = incidents
+        library = FlowLibrary(db, registry, public_url=settings.public_url)
+        engine = Engine(db, registry, services, triggers=library.active_triggers, workers=settings.workers,
+                        fault_inject=settings.fault_inject, env={"url": settings.public_url})
+        return cls(settings, db, registry, services, library, engine, RunHistory(db), incidents)
+
+    def start(self) -> None:
+        self.engine.start()
+
+    def close(self) -> None:
+        self.engine.stop()
+        self.db.dispose()
