@@ -1,0 +1,22 @@
+import type { ReactNode } from "react";
+import { navigate } from "../hooks/useRoute";
+
+/** The top bar with the product mark; pages add their own controls on the right. */
+export default function AppHeader({ children }: { children?: ReactNode }) {
+  return (
+    <header className="app-header">
+      <a
+        className="brand"
+        href="/"
+        onClick={(e) => {
+          e.preventDefault();
+          navigate("/");
+        }}
+      >
+        <img src="/favicon.svg" alt="" width={26} height={26} />
+        <span>mendflow</span>
+      </a>
+      <div className="app-header-rest">{children}</div>
+    </header>
+  );
+}
