@@ -13,10 +13,11 @@ from mendflow.models.builtin import (
 )
 from mendflow.models.flows import Flow, FlowVersion, Hook
 from mendflow.models.incidents import Event, Incident, TimelineEntry
+from mendflow.models.people import ApiToken, ContactMethod, Team, TeamMember, User
 from mendflow.models.runs import Run, Step
 
 __all__ = [
-    "Alert", "Base", "ChatMember", "ChatMessage", "ChatRoom", "DeploySwitch", "DeployTarget", "Event",
-    "Flow", "FlowVersion", "Hook", "Incident", "Run", "Step", "Ticket", "TicketComment", "TimelineEntry",
-    "new_id", "utcnow",
+    "Alert", "ApiToken", "Base", "ChatMember", "ChatMessage", "ChatRoom", "ContactMethod", "DeploySwitch",
+    "DeployTarget", "Event", "Flow", "FlowVersion", "Hook", "Incident", "Run", "Step", "Team", "TeamMember",
+    "Ticket", "TicketComment", "TimelineEntry", "User", "new_id", "utcnow",
 ]
