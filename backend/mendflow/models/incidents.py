@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mendflow.models.base import Base, utcnow
@@ -25,6 +25,7 @@ class Event(Base):
     state: Mapped[str] = mapped_column(String(16))
     payload: Mapped[dict[str, Any]]
     incident_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    explain: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class Incident(Base):
