@@ -67,6 +67,9 @@ def test_list_filters_by_flow_status_and_pages(client: Any, wait_run: Any) -> No
     everything = client.get("/api/runs").json
     assert everything["total"] == 4
     assert [r["id"] for r in everything["items"]] == [slow, *reversed(quick)]  # newest first
+    # Each summary names the event that started it, so a runs list can say what a run was about.
+    assert [r["event_title"] for r in everything["items"]] == ["page me", "disk 2", "disk 1", "disk 0"]
+    assert client.get(f"/api/runs/{slow}").json["event_title"] == "page me"
 
     by_flow = client.get("/api/runs", query_string={"flow_id": "quick"}).json
     assert (by_flow["total"], [r["id"] for r in by_flow["items"]]) == (3, list(reversed(quick)))

@@ -142,6 +142,7 @@ class RunSummarySchema(Schema):
     error = fields.String(allow_none=True)
     dry_run = fields.Boolean()
     replay_of = fields.String(allow_none=True)
+    event_title = fields.String(allow_none=True, metadata={"description": "The title of the event that started it."})
 
 
 class WaitSchema(Schema):

@@ -34,12 +34,13 @@ def _millis(start: datetime | None, end: datetime | None) -> int | None:
     return int((end - start).total_seconds() * 1000) if start and end else None
 
 
-def run_summary(run: Run) -> dict[str, Any]:
+def run_summary(run: Run, event_title: str | None = None) -> dict[str, Any]:
+    """A run without its steps; `event_title` names the event that started it (for run lists)."""
     return {"id": run.id, "flow_id": run.flow_id, "flow_name": run.flow_name, "flow_version": run.flow_version,
             "flow_revision": run.flow_revision, "status": run.status, "trigger_node": run.trigger_node,
             "event_id": run.event_id, "incident_id": run.incident_id, "started_at": _iso(run.started_at),
             "finished_at": _iso(run.finished_at), "duration_ms": _millis(run.started_at, run.finished_at),
-            "error": run.error, "dry_run": run.dry_run, "replay_of": run.replay_of}
+            "error": run.error, "dry_run": run.dry_run, "replay_of": run.replay_of, "event_title": event_title}
 
 
 def step_dict(step: Step) -> dict[str, Any]:
@@ -73,9 +74,10 @@ class RunHistory:
             stmt = stmt.where(Run.incident_id == incident_id)
         with self.db.sessions() as session:
             total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-            runs = session.scalars(stmt.order_by(Run.started_at.desc(), Run.id.desc()).limit(limit)
+            page = stmt.add_columns(Event.title).outerjoin(Event, Event.id == Run.event_id)
+            rows = session.execute(page.order_by(Run.started_at.desc(), Run.id.desc()).limit(limit)
                                    .offset(offset)).all()
-            return [run_summary(r) for r in runs], total
+            return [run_summary(run, title) for run, title in rows], total
 
     def get(self, run_id: str) -> dict[str, Any]:
         with self.db.sessions() as session:
@@ -86,5 +88,6 @@ class RunHistory:
             event = session.get(Event, run.event_id) if run.event_id else None
             order = {s.node_id: (s.started_at or run.started_at, i) for i, s in enumerate(steps)}
             ordered = sorted(steps, key=lambda s: order[s.node_id])
-            return {**run_summary(run), "event": mask_secrets(event.payload) if event else None,
+            return {**run_summary(run, event.title if event else None),
+                    "event": mask_secrets(event.payload) if event else None,
                     "steps": [step_dict(s) for s in ordered]}
