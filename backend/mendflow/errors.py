@@ -24,3 +24,15 @@ class ConflictError(MendflowError):
 
 class InvalidError(MendflowError):
     status = 422
+
+
+class UnauthorizedError(MendflowError):
+    """No identity, or one that cannot be accepted (wrong password, expired or revoked token)."""
+
+    status = 401
+
+
+class ForbiddenError(MendflowError):
+    """A known caller whose role does not allow the request."""
+
+    status = 403
