@@ -36,3 +36,9 @@ class ForbiddenError(MendflowError):
     """A known caller whose role does not allow the request."""
 
     status = 403
+
+
+class GoneError(MendflowError):
+    """The thing asked for existed but is no longer usable (an expired alert or response link)."""
+
+    status = 410
