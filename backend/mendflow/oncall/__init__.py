@@ -25,6 +25,7 @@ from mendflow.oncall.schedules import (
     Schedule,
     ScheduleError,
     Shift,
+    business_hours,
     final_shifts,
     layer_shifts,
     on_call,
@@ -34,7 +35,7 @@ from mendflow.oncall.schedules import (
 
 __all__ = [
     "EscalationError", "EscalationPolicy", "EscalationStep", "Layer", "Level", "OnCall", "Override",
-    "Restriction", "Schedule", "ScheduleError", "Shift", "Target", "due_steps", "escalation_plan",
+    "Restriction", "Schedule", "ScheduleError", "Shift", "Target", "business_hours", "due_steps", "escalation_plan",
     "final_shifts", "layer_shifts", "next_step_after", "on_call", "policy_errors", "schedule_errors",
     "shifts_to_ical", "validate_policy", "validate_schedule",
 ]

@@ -26,7 +26,7 @@ Intervals are half-open: a shift `[start, end)` includes its start and excludes 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
@@ -96,6 +96,18 @@ class Restriction:
             return f"daily {_hhmm(self.start_time)}-{_hhmm(self.end_time)}"
         return (f"{_day_name(self.start_day)} {_hhmm(self.start_time)}-"
                 f"{_day_name(self.end_day)} {_hhmm(self.end_time)}")
+
+
+def business_hours(start_time: time = time(9), end_time: time = time(17),
+                   days: Iterable[int] = range(5)) -> tuple[Restriction, ...]:
+    """One weekly restriction per day in `days` (default Monday to Friday), each `start_time`-`end_time`.
+
+    A weekly restriction is one unbroken window (Mon 09:00-Fri 17:00 includes the nights), so
+    "weekdays 09:00-17:00" is five of them, as PagerDuty builds it. An end at or before the start
+    runs into the next day (a 22:00-06:00 night shift).
+    """
+    wraps = end_time <= start_time
+    return tuple(Restriction.weekly(day, start_time, (day + 1) % 7 if wraps else day, end_time) for day in days)
 
 
 @dataclass(frozen=True)
