@@ -196,6 +196,7 @@ function toRunSummary(r: Wire): RunSummary {
     error: r.error ?? null,
     dryRun: Boolean(r.dry_run),
     replayOf: r.replay_of ?? null,
+    eventTitle: r.event_title ?? null,
   };
 }
 

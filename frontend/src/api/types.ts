@@ -125,6 +125,8 @@ export interface RunSummary {
   error: string | null;
   dryRun: boolean;
   replayOf: string | null;
+  /** The title of the event that started the run. */
+  eventTitle: string | null;
 }
 
 export interface Run extends RunSummary {

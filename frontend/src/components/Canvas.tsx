@@ -20,20 +20,24 @@ import { DRAG_MIME } from "./PaletteItem";
 import FlowMiniMap from "./FlowMiniMap";
 import StepCard from "./StepCard";
 import { fitViewport, paneSizeGuess } from "../flow/viewport";
+import type { EdgeRunState } from "../flow/runOverlay";
 
 const NODE_TYPES = { step: StepCard };
 const DEFAULT_EDGE_OPTIONS = { markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 }, interactionWidth: 18 };
 const SNAP: [number, number] = [10, 10];
+const NO_PATH = new Map<string, EdgeRunState>();
 
 interface Props {
   editor: FlowEditor;
   problemEdges: Set<string>;
+  /** The edges the run shown on the canvas went through. */
+  runPath?: Map<string, EdgeRunState>;
   /** Card width and header height, so a dropped node lands centred under the pointer. */
   dropOffset?: { x: number; y: number };
 }
 
 /** The React Flow pane: drop from the palette, connect ports, select, move, minimap. */
-export default function Canvas({ editor, problemEdges, dropOffset = { x: 110, y: 32 } }: Props) {
+export default function Canvas({ editor, problemEdges, runPath = NO_PATH, dropOffset = { x: 110, y: 32 } }: Props) {
   const { screenToFlowPosition } = useReactFlow();
   const { byType } = useNodeTypes();
   const { nodes, edges } = editor;
@@ -51,10 +55,12 @@ export default function Canvas({ editor, problemEdges, dropOffset = { x: 110, y:
       edges.map((e: LinkEdge) => {
         const bad = problemEdges.has(e.id);
         const errorPort = e.sourceHandle === "error";
-        if (!bad && !errorPort) return e;
-        return { ...e, className: [bad ? "edge-problem" : "", errorPort ? "edge-error-port" : ""].join(" ").trim() };
+        const ran = runPath.get(e.id);
+        if (!bad && !errorPort && !ran) return runPath.size ? { ...e, className: "edge-not-taken" } : e;
+        const classes = [bad ? "edge-problem" : "", errorPort ? "edge-error-port" : "", ran ? `edge-taken edge-${ran}` : ""];
+        return { ...e, className: classes.join(" ").trim(), animated: ran === "flowing" };
       }),
-    [edges, problemEdges],
+    [edges, problemEdges, runPath],
   );
 
   const onDragOver = useCallback((e: DragEvent) => {

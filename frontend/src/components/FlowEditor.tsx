@@ -1,14 +1,16 @@
 import { useCallback, useEffect, useMemo, useState, type MouseEvent } from "react";
 import { useReactFlow } from "@xyflow/react";
 import { api, ApiError, ConflictError } from "../api/client";
-import type { FlowDetail, Problem, Run, StepStatus } from "../api/types";
+import type { FlowDetail, Problem, Step } from "../api/types";
 import { DEFAULT_PORT, toGraph } from "../flow/adapter";
 import { readFragment, writeFragment } from "../flow/clipboard";
 import { estimatedCard } from "../flow/geometry";
 import { portsOf } from "../flow/ports";
 import type { FlowDocument } from "../flow/document";
+import { runEdges } from "../flow/runOverlay";
 import { CanvasDecorContext } from "../hooks/useCanvasDecor";
 import { useFlowEditor } from "../hooks/useFlowEditor";
+import { useLiveRun } from "../hooks/useLiveRun";
 import { useNodeTypes } from "../hooks/useNodeTypes";
 import { navigate } from "../hooks/useRoute";
 import { useShortcuts } from "../hooks/useShortcuts";
@@ -24,7 +26,9 @@ import NodeInspector from "./NodeInspector";
 import Palette from "./Palette";
 import ProblemsPanel from "./ProblemsPanel";
 import RunDialog from "./RunDialog";
+import RunCompare from "./RunCompare";
 import RunPanel from "./RunPanel";
+import RunsPanel from "./RunsPanel";
 import ShortcutHelp from "./ShortcutHelp";
 import VersionsDialog from "./VersionsDialog";
 
@@ -68,7 +72,10 @@ export default function FlowEditor({ detail }: { detail: FlowDetail }) {
   const [dialog, setDialog] = useState<Dialog>(null);
   const [conflict, setConflict] = useState<Conflict | null>(null);
   const [runId, setRunId] = useState<string | null>(null);
-  const [stepStatus, setStepStatus] = useState<Map<string, StepStatus>>(new Map());
+  const [sideTab, setSideTab] = useState<"inspector" | "runs">("inspector");
+  const [follow, setFollow] = useState(true);
+  const [comparing, setComparing] = useState<{ left: string; right: string } | null>(null);
+  const live = useLiveRun(runId);
 
   const validation = useValidation(editor.structureVersion, true, editor.document);
   useUnsavedGuard(editor.isDirty);
@@ -84,7 +91,27 @@ export default function FlowEditor({ detail }: { detail: FlowDetail }) {
     for (const e of editor.edges) m.set(e.source, [...(m.get(e.source) ?? []), e.sourceHandle || DEFAULT_PORT]);
     return m;
   }, [editor.edges]);
-  const decor = useMemo(() => ({ problemsByNode, stepStatus, usedPorts }), [problemsByNode, stepStatus, usedPorts]);
+
+  // The run shown on the canvas: its steps by node (a run of another flow, or none, paints nothing).
+  const shownRun = live.run && live.run.flowId === flowId ? live.run : null;
+  const runSteps = useMemo(() => new Map<string, Step>((shownRun?.steps ?? []).map((s) => [s.nodeId, s])), [shownRun]);
+  const runPath = useMemo(() => runEdges(editor.edges, runSteps), [editor.edges, runSteps]);
+  const refreshRun = live.refresh;
+  const respond = useCallback(
+    (nodeId: string, choice: string) => {
+      if (!runId) return;
+      api
+        .respond(runId, nodeId, choice, "canvas")
+        .then(() => toasts.show(`Answered “${choice}”`, "success"))
+        .catch((err: unknown) => toasts.show(err instanceof Error ? err.message : String(err), "error"))
+        .finally(refreshRun);
+    },
+    [runId, refreshRun, toasts],
+  );
+  const decor = useMemo(
+    () => ({ problemsByNode, runSteps, dryRun: Boolean(shownRun?.dryRun), respond: runId ? respond : null, usedPorts }),
+    [problemsByNode, runSteps, shownRun?.dryRun, runId, respond, usedPorts],
+  );
 
   const selected = useMemo(() => editor.nodes.filter((n) => n.selected), [editor.nodes]);
   const labelOf = useCallback(
@@ -243,14 +270,18 @@ export default function FlowEditor({ detail }: { detail: FlowDetail }) {
     [editor.edges, focusNode],
   );
 
-  const onRunUpdate = useCallback((run: Run) => setStepStatus(new Map(run.steps.map((s) => [s.nodeId, s.status]))), []);
+  const showRun = useCallback((id: string | null) => {
+    setRunId(id);
+    if (id) setFollow(false);
+  }, []);
+  const onRunCreated = useCallback((id: string) => follow && setRunId(id), [follow]);
 
   const startRun = useCallback(
     async (triggerId: string, event: unknown) => {
       if (editor.isDirty && !(await save())) throw new Error("The draft could not be saved, so it was not run.");
       const id = await api.startRun(flowId, event, triggerId, "draft");
-      setStepStatus(new Map());
       setRunId(id);
+      setSideTab("runs");
       setDialog(null);
     },
     [editor.isDirty, save, flowId],
@@ -320,25 +351,44 @@ export default function FlowEditor({ detail }: { detail: FlowDetail }) {
         <div className="editor-body">
           <Palette onAdd={addFromPalette} />
           <div className="editor-centre">
-            <Canvas editor={editor} problemEdges={problemEdges} />
-            {runId && (
-              <div className="run-float">
-                <RunPanel
-                  runId={runId}
-                  labelOf={labelOf}
-                  onPickStep={focusNode}
-                  onUpdate={onRunUpdate}
-                  onClose={() => {
-                    setRunId(null);
-                    setStepStatus(new Map());
-                  }}
-                />
-              </div>
-            )}
+            <Canvas editor={editor} problemEdges={problemEdges} runPath={runPath} />
             <ProblemsPanel problems={validation.problems} checking={validation.checking} error={validation.error} labelOf={labelOf} onPick={pickProblem} />
           </div>
-          <aside className="inspector-column" aria-label="Inspector">
-            {selected.length === 1 ? (
+          <aside className={`inspector-column${sideTab === "runs" ? " runs-column" : ""}`} aria-label="Inspector and runs">
+            <div className="side-tabs" role="tablist">
+              <button role="tab" aria-selected={sideTab === "inspector"} className={sideTab === "inspector" ? "active" : undefined} onClick={() => setSideTab("inspector")} data-testid="tab-inspector">
+                Inspector
+              </button>
+              <button role="tab" aria-selected={sideTab === "runs"} className={sideTab === "runs" ? "active" : undefined} onClick={() => setSideTab("runs")} data-testid="tab-runs">
+                Runs
+                {shownRun && !["succeeded", "failed", "cancelled"].includes(shownRun.status) && <span className="tab-dot" title="A run is going" />}
+              </button>
+            </div>
+            {/* The runs list stays mounted while a run is open: it keeps its filters and follows new runs. */}
+            <div hidden={sideTab !== "runs" || runId !== null}>
+              <RunsPanel
+                flowId={flowId}
+                selectedRunId={runId}
+                onSelect={showRun}
+                follow={follow}
+                onFollowChange={setFollow}
+                onRunCreated={onRunCreated}
+                onCompare={(left, right) => setComparing({ left, right })}
+              />
+            </div>
+            {sideTab === "runs" ? (
+              runId && (
+                <RunPanel
+                  runId={runId}
+                  live={live}
+                  labelOf={labelOf}
+                  onPickStep={focusNode}
+                  onOpenRun={showRun}
+                  onCompare={(left, right) => setComparing({ left, right })}
+                  onBack={() => showRun(null)}
+                />
+              )
+            ) : selected.length === 1 ? (
               <NodeInspector key={selected[0].id} node={selected[0]} editor={editor} problems={problemsByNode.get(selected[0].id) ?? []} />
             ) : (
               <FlowInspector editor={editor} flowId={flowId} hooks={flow.hooks} selectedCount={selected.length} onCopy={copy} />
@@ -348,6 +398,7 @@ export default function FlowEditor({ detail }: { detail: FlowDetail }) {
       </div>
 
       {dialog === "help" && <ShortcutHelp onClose={() => setDialog(null)} />}
+      {comparing && <RunCompare left={comparing.left} right={comparing.right} labelOf={labelOf} onClose={() => setComparing(null)} />}
       {dialog === "import" && (
         <ImportDialog
           onClose={() => setDialog(null)}

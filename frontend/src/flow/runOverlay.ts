@@ -1,0 +1,87 @@
+/** A run painted over its flow: live events applied to a run, and the edges the run took. */
+
+import type { LiveEvent, Run, RunStatus, Step, StepStatus } from "../api/types";
+import { SETTLED_STEP_STATUSES } from "../api/types";
+import { DEFAULT_PORT } from "./adapter";
+
+/** `run` with one live event applied (a step's status, port and attempts, or the run's status). */
+export function applyLiveEvent(run: Run, e: LiveEvent): Run {
+  if (e.runId !== run.id || !e.status) return run;
+  if (e.name.startsWith("run.")) return run.status === e.status ? run : { ...run, status: e.status as RunStatus };
+  if (!e.name.startsWith("step.") || !e.nodeId) return run;
+  const i = run.steps.findIndex((s) => s.nodeId === e.nodeId);
+  const status = e.status as StepStatus;
+  if (i < 0) {
+    const now = new Date(e.receivedAt).toISOString();
+    const step: Step = {
+      nodeId: e.nodeId,
+      nodeType: "",
+      status,
+      port: e.port,
+      attempts: e.attempts ?? 1,
+      startedAt: now,
+      finishedAt: SETTLED_STEP_STATUSES.includes(status) ? now : null,
+      durationMs: null,
+      config: null,
+      output: null,
+      error: null,
+      logs: null,
+      wait: null,
+    };
+    return { ...run, steps: [...run.steps, step] };
+  }
+  const old = run.steps[i];
+  const step: Step = { ...old, status, port: e.port ?? (SETTLED_STEP_STATUSES.includes(status) ? old.port : null), attempts: e.attempts ?? old.attempts };
+  if (step.status !== "waiting") step.wait = old.status === "waiting" && status === "waiting" ? old.wait : null;
+  const steps = run.steps.slice();
+  steps[i] = step;
+  return { ...run, steps };
+}
+
+/** When a re-read reveals several steps changed at once, the runs in between, one step at a time in the order
+ *  the steps changed: the canvas lights them up node by node instead of all together. The last one is `next`. */
+export function stepsInOrder(prev: Run | null, next: Run): Run[] {
+  if (!prev || prev.id !== next.id) return [next];
+  const before = new Map(prev.steps.map((s) => [s.nodeId, s]));
+  const changed = next.steps.filter((s) => {
+    const b = before.get(s.nodeId);
+    return !b || b.status !== s.status || b.port !== s.port;
+  });
+  if (changed.length < 2) return [next];
+  const when = (s: Step) => s.finishedAt ?? s.startedAt ?? "";
+  changed.sort((a, b) => (when(a) < when(b) ? -1 : when(a) > when(b) ? 1 : 0));
+  const out: Run[] = [];
+  const applied = new Set<string>();
+  for (const c of changed.slice(0, -1)) {
+    applied.add(c.nodeId);
+    const steps = next.steps
+      .filter((s) => before.has(s.nodeId) || applied.has(s.nodeId))
+      .map((s) => (applied.has(s.nodeId) || !before.has(s.nodeId) ? s : (before.get(s.nodeId) as Step)));
+    out.push({ ...prev, steps });
+  }
+  out.push(next);
+  return out;
+}
+
+export type EdgeRunState = "taken" | "flowing";
+
+interface EdgeLike {
+  id: string;
+  source: string;
+  target: string;
+  sourceHandle?: string | null;
+}
+
+/** The edges a run went through: its source step left through the edge's port. "flowing" while the target works. */
+export function runEdges(edges: EdgeLike[], steps: Map<string, Step>): Map<string, EdgeRunState> {
+  const out = new Map<string, EdgeRunState>();
+  if (!steps.size) return out;
+  for (const e of edges) {
+    const src = steps.get(e.source);
+    if (!src || !src.port || !SETTLED_STEP_STATUSES.includes(src.status)) continue;
+    if (src.port !== (e.sourceHandle || DEFAULT_PORT)) continue;
+    const dst = steps.get(e.target);
+    out.set(e.id, dst && (dst.status === "running" || dst.status === "retrying" || dst.status === "waiting") ? "flowing" : "taken");
+  }
+  return out;
+}

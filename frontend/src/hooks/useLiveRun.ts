@@ -1,0 +1,102 @@
+/** Follow one run live: Socket.IO events move it forward at once, REST re-reads bring the details and the truth.
+ *
+ * Events are hints (ids and states); after each burst of events, and after every (re)connect, the run is re-read
+ * over REST. A re-read replaces what the events said, except for events that arrived after it was sent (those are
+ * newer, and each one asks for another re-read), so the page always ends on what the server committed and never
+ * shows a state it only guessed as final.
+ */
+
+import { useCallback, useEffect, useRef, useState } from "react";
+import { flushSync } from "react-dom";
+import { api, ApiError } from "../api/client";
+import { listen } from "../api/live";
+import type { LiveEvent, Run } from "../api/types";
+import { applyLiveEvent, stepsInOrder } from "../flow/runOverlay";
+
+export interface LiveRun {
+  run: Run | null;
+  error: string | null;
+  /** Re-read the run now (after an action such as a response or a cancel). */
+  refresh: () => void;
+}
+
+/** Coalesce the events of one engine batch into one re-read. */
+const REREAD_DELAY_MS = 60;
+
+export function useLiveRun(runId: string | null): LiveRun {
+  const [run, setRun] = useState<Run | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const reread = useRef<() => void>(() => {});
+
+  useEffect(() => {
+    setRun(null);
+    setError(null);
+    if (!runId) return;
+    let stopped = false;
+    let current: Run | null = null;
+    let received = 0;
+    let pending: { seq: number; event: LiveEvent }[] = [];
+    let inFlight = false;
+    let again = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+
+    // Each change is its own render: the canvas shows the steps change one after another, in order.
+    const show = (r: Run) => {
+      current = r;
+      flushSync(() => setRun(r));
+    };
+
+    const read = async () => {
+      if (inFlight) {
+        again = true;
+        return;
+      }
+      inFlight = true;
+      again = false;
+      const sentAfter = received;
+      try {
+        const fresh = await api.getRun(runId);
+        if (stopped) return;
+        pending = pending.filter((p) => p.seq > sentAfter);
+        let merged = fresh;
+        for (const p of pending) merged = applyLiveEvent(merged, p.event);
+        for (const r of stepsInOrder(current, merged)) show(r);
+        setError(null);
+      } catch (err) {
+        if (stopped) return;
+        setError(err instanceof ApiError && err.status === 404 ? `There is no run ${runId}.` : err instanceof Error ? err.message : String(err));
+      } finally {
+        inFlight = false;
+        if (again && !stopped) schedule();
+      }
+    };
+
+    const schedule = () => {
+      if (timer !== undefined) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        void read();
+      }, REREAD_DELAY_MS);
+    };
+
+    const onEvent = (event: LiveEvent) => {
+      received += 1;
+      pending.push({ seq: received, event });
+      if (current) show(applyLiveEvent(current, event));
+      schedule();
+    };
+
+    reread.current = () => void read();
+    const unlisten = listen(`run:${runId}`, onEvent, () => void read());
+    void read();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      unlisten();
+      reread.current = () => {};
+    };
+  }, [runId]);
+
+  const refresh = useCallback(() => reread.current(), []);
+  return { run, error, refresh };
+}
