@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { navigate } from "../hooks/useRoute";
+import AppNav from "./AppNav";
 
 /** The top bar with the product mark; pages add their own controls on the right. */
 export default function AppHeader({ children }: { children?: ReactNode }) {
@@ -16,6 +17,7 @@ export default function AppHeader({ children }: { children?: ReactNode }) {
         <img src="/favicon.svg" alt="" width={26} height={26} />
         <span>mendflow</span>
       </a>
+      <AppNav />
       <div className="app-header-rest">{children}</div>
     </header>
   );
