@@ -10,6 +10,7 @@ from mendflow.oncall.schedules import Shift
 
 PRODID = "-//mendflow//on-call schedules//EN"
 MAX_LINE_OCTETS = 75
+_CONTROLS = {code: None for code in [*range(0x20), 0x7F] if code != 0x09}
 
 
 def shifts_to_ical(calendar_name: str, shifts: Iterable[Shift], *, uid_domain: str = "mendflow",
@@ -50,9 +51,13 @@ def shift_uid(calendar_name: str, shift: Shift) -> str:
 
 
 def escape_text(value: str) -> str:
-    """RFC 5545 TEXT: backslash, semicolon and comma escaped; every line break becomes `\\n`."""
+    """RFC 5545 TEXT: backslash, semicolon and comma escaped; every line break becomes `\\n`.
+
+    Other control characters (which TEXT may not hold) are dropped; a tab is kept.
+    """
     value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+    value = value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+    return value.translate(_CONTROLS)
 
 
 def fold_line(line: str) -> str:
