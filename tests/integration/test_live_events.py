@@ -89,5 +89,7 @@ def test_event_sequence_of_a_run_with_branch_skip_retry_and_wait(server: Server)
         ("run.finished", None, "succeeded", None, None),
     ]
     assert {data["run_id"] for _, data in seen} == {run_id}
+    # Run events name the trigger that started the run (its step succeeded with the run, without a step event).
+    assert {data["trigger_node"] for event, data in seen if event.startswith("run.")} == {"hook"}
     # What the events announced is already committed: the API agrees with the last one.
     assert server.api("GET", f"/api/runs/{run_id}").json()["status"] == "succeeded"

@@ -813,7 +813,7 @@ class Engine:
     @staticmethod
     def _run_payload(run: RunRecord, event: str) -> dict[str, Any]:
         return {"event": event, "run_id": run.id, "flow_id": run.flow.flow_id, "status": str(run.status),
-                "incident_id": run.incident["id"] if run.incident else None}
+                "incident_id": run.incident["id"] if run.incident else None, "trigger_node": run.trigger_node}
 
     @staticmethod
     def _step_payload(run: RunRecord, step: StepRecord, event: str) -> dict[str, Any]:
