@@ -33,6 +33,12 @@ class Settings:
     http_allow_link_local: bool = False
     fault_inject: str = ""
     migrate_on_start: bool = True
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_from: str = "mendflow@localhost"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_security: str = "none"
 
     def __post_init__(self) -> None:
         if not self.database_url:

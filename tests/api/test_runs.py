@@ -281,7 +281,8 @@ def test_cancel_a_finished_run_is_409(client: Any, wait_run: Any) -> None:
     assert client.get(f"/api/runs/{run['id']}").json["status"] == "succeeded"
 
 
-def test_the_alert_inbox_lists_the_open_alert_and_its_response_resumes_the_run(client: Any, wait_run: Any) -> None:
+def test_the_alert_inbox_lists_the_open_alert_and_its_response_resumes_the_run(client: Any, client_as: Any,
+                                                                               wait_run: Any) -> None:
     create_published(client, paging_flow())
     run = _start_waiting(client, wait_run, "page storage")
     alerts = client.get("/api/alerts").json["items"]
@@ -295,7 +296,8 @@ def test_the_alert_inbox_lists_the_open_alert_and_its_response_resumes_the_run(c
 
     bad = client.post(f"/api/alerts/{alert['id']}/response", json={"choice": "Later"})
     assert bad.status_code == 422
-    answered = client.post(f"/api/alerts/{alert['id']}/response", json={"choice": "Ignore", "user": "carol"})
+    carol = client_as("responder", user_id="carol")  # the answer is the signed-in user's; a body "user" is ignored
+    answered = carol.post(f"/api/alerts/{alert['id']}/response", json={"choice": "Ignore", "user": "mallory"})
     assert answered.status_code == 202, answered.json
     assert answered.json == {"run_id": run["id"], "node_id": "page", "choice": "Ignore"}
     done = wait_run(run["id"])

@@ -247,6 +247,10 @@ class Engine:
     def cancel(self, run_id: str, actor: str = "api") -> Future:
         return self._ask(_Cancel(run_id, actor, Future()))
 
+    def announce_incident(self, incident_id: int, action: str) -> None:
+        """Publish incident.updated for a change made outside a run (a responder acknowledged or resolved)."""
+        signals.incident_changed.send(self, incident_id=incident_id, action=action)
+
     def _ask(self, message: Any) -> Future:
         if self._stopping.is_set():
             raise EngineError("the engine is stopping")
@@ -329,35 +333,46 @@ class Engine:
 
     def _on_ingest(self, batch: _Batch, event: dict[str, Any], targets: list[TriggerTarget] | None) -> dict[str, Any]:
         incident, action = correlate(batch.conn, event, batch.timeline)
-        self._insert_event(batch, event, incident)
+        row = self._insert_event(batch, event, incident)
         if incident is not None:
             batch.announce.append((signals.incident_changed, {"incident_id": incident["id"], "action": action}))
         matches, runs = [], []
         for target in self.triggers() if targets is None else targets:
             node = target.flow.nodes[target.node_id]
             verdict = target.flow.types[target.node_id].accepts(node["config"], event)
-            matches.append({"flow_id": target.flow.flow_id, "node_id": target.node_id,
-                            "version": target.flow.version, "accepted": verdict.accepted, "reason": verdict.reason})
+            match = {"flow_id": target.flow.flow_id, "node_id": target.node_id, "version": target.flow.version,
+                     "accepted": verdict.accepted, "reason": verdict.reason, "run_id": None}
             if verdict.accepted:
-                runs.append(self._create_run(batch, target, event, incident))
-        return {"event_id": event["id"], "incident_id": incident["id"] if incident else None,
-                "incident_action": action, "runs": runs, "matches": matches}
+                match["run_id"] = self._create_run(batch, target, event, incident)
+                runs.append(match["run_id"])
+            matches.append(match)
+        answer = {"event_id": event["id"], "incident_id": incident["id"] if incident else None,
+                  "incident_action": action, "runs": runs, "matches": matches}
+        row["explain"] = {"dedup_key": event["dedup_key"], "incident_id": answer["incident_id"],
+                          "incident_action": action, "matches": matches,
+                          "via": "webhook" if targets is not None else "every active trigger"}
+        return answer
 
     def _on_start_run(self, batch: _Batch, target: TriggerTarget, event: dict[str, Any],
                       options: RunOptions) -> str:
         if options.dry_run:  # no incident is opened or changed; a fresh event is kept so it can be replayed
+            run_id = self._create_run(batch, target, event, options.incident, options)
             if options.replay_of is None:
-                self._insert_event(batch, event, None)
-            return self._create_run(batch, target, event, options.incident, options)
-        incident, _ = correlate(batch.conn, event, batch.timeline)
-        self._insert_event(batch, event, incident)
-        return self._create_run(batch, target, event, incident, options)
+                self._insert_event(batch, event, None, _direct_explain(target, event, None, None, run_id, options))
+            return run_id
+        incident, action = correlate(batch.conn, event, batch.timeline)
+        run_id = self._create_run(batch, target, event, incident, options)
+        self._insert_event(batch, event, incident, _direct_explain(target, event, incident, action, run_id, options))
+        return run_id
 
-    def _insert_event(self, batch: _Batch, event: dict[str, Any], incident: dict[str, Any] | None) -> None:
-        batch.events.append({
-            "id": event["id"], "received_at": datetime.fromisoformat(event["received_at"]), "source": event["source"],
-            "dedup_key": event["dedup_key"], "title": event["title"], "severity": event["severity"],
-            "state": event["state"], "payload": event, "incident_id": incident["id"] if incident else None})
+    def _insert_event(self, batch: _Batch, event: dict[str, Any], incident: dict[str, Any] | None,
+                      explain: dict[str, Any] | None = None) -> dict[str, Any]:
+        row = {"id": event["id"], "received_at": datetime.fromisoformat(event["received_at"]),
+               "source": event["source"], "dedup_key": event["dedup_key"], "title": event["title"],
+               "severity": event["severity"], "state": event["state"], "payload": event,
+               "incident_id": incident["id"] if incident else None, "explain": explain}
+        batch.events.append(row)
+        return row
 
     def _create_run(self, batch: _Batch, target: TriggerTarget, event: dict[str, Any],
                     incident: dict[str, Any] | None, options: RunOptions | None = None) -> str:
@@ -839,3 +854,15 @@ def _describe(error: BaseException) -> str:
 def _jsonable(value: Any) -> Any:
     """`value` as plain JSON data (datetimes and other objects become strings)."""
     return json.loads(json.dumps(value, default=str))
+
+
+def _direct_explain(target: TriggerTarget, event: dict[str, Any], incident: dict[str, Any] | None,
+                    action: str | None, run_id: str, options: RunOptions) -> dict[str, Any]:
+    """The explanation of an event that started one run directly (a manual or test run, a replay)."""
+    how = "a dry run" if options.dry_run else f"a replay of run {options.replay_of}" if options.replay_of else \
+        "a manual or test run"
+    return {"dedup_key": event["dedup_key"], "incident_id": incident["id"] if incident else None,
+            "incident_action": action, "via": "direct",
+            "matches": [{"flow_id": target.flow.flow_id, "node_id": target.node_id, "version": target.flow.version,
+                         "accepted": True, "reason": f"started directly as {how}; match rules not applied",
+                         "run_id": run_id}]}

@@ -31,6 +31,7 @@ class Services:
     runbooks: LocalAnsible
     http: HttpClient
     incidents: Any = None
+    pager: Any = None
 
     @classmethod
     def builtin(cls, db: Database, *, playbook_dir: Path, work_dir: Path,
