@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { CircleCheck, Clock, ExternalLink, Eye, Server, TriangleAlert } from "lucide-react";
+import { ChevronRight, CircleCheck, Clock, ExternalLink, Eye, Server, TriangleAlert } from "lucide-react";
 import { ApiError } from "../api/client";
 import { oncallApi } from "../api/oncall";
 import type { MyAlert } from "../api/oncallTypes";
@@ -28,8 +28,10 @@ export default function AlertCard({
   alert,
   outcome,
   onOutcome,
+  names,
 }: {
   alert: MyAlert;
+  names?: Map<string, string>;
   outcome: Outcome | null;
   onOutcome: (o: Outcome) => void;
 }) {
@@ -107,17 +109,6 @@ export default function AlertCard({
             ))}
           </div>
         )}
-        {alert.recentTimeline.length > 0 && (
-          <details className="respond-timeline" open>
-            <summary>Latest on the incident</summary>
-            <IncidentTimeline entries={alert.recentTimeline.slice(-4)} compact />
-          </details>
-        )}
-        {incident && (
-          <AppLink to={`/incidents/${incident.id}`} className="small">
-            Open incident #{incident.id}
-          </AppLink>
-        )}
       </div>
 
       {outcome && (
@@ -161,6 +152,18 @@ export default function AlertCard({
         <div className={`small ${incidentNote.tone === "done" ? "ok-text" : "field-hint error"}`} role="status">
           {incidentNote.text}
         </div>
+      )}
+
+      {alert.recentTimeline.length > 0 && (
+        <details className="respond-timeline" open>
+          <summary>Latest on the incident</summary>
+          <IncidentTimeline entries={alert.recentTimeline.slice(-4)} compact names={names} />
+        </details>
+      )}
+      {incident && (
+        <AppLink to={`/incidents/${incident.id}`} className="respond-open-link">
+          Open incident #{incident.id} <ChevronRight size={15} />
+        </AppLink>
       )}
     </article>
   );

@@ -5,14 +5,14 @@ import AppLink from "./AppLink";
 
 const CHANNEL_ICONS: Record<string, LucideIcon> = { email: Mail, chat: MessageSquare, webhook: Webhook, inbox: Inbox, app: Inbox };
 
-function alertState(a: Alert): string {
+function alertState(a: Alert, names?: Map<string, string>): string {
   if (a.status === "open") return "waiting for a response";
-  if (a.response) return `${a.responder ?? "someone"} chose “${a.response}”`;
+  if (a.response) return `${(a.responder && names?.get(a.responder)) ?? a.responder ?? "someone"} chose “${a.response}”`;
   return a.status.replace(/_/g, " ");
 }
 
 /** The alerts of an incident: who was notified, on which channel, when, at which escalation level, and why. */
-export default function IncidentAlerts({ alerts }: { alerts: Alert[] }) {
+export default function IncidentAlerts({ alerts, names }: { alerts: Alert[]; names?: Map<string, string> }) {
   if (!alerts.length) return <p className="muted">No alerts were sent for this incident.</p>;
   return (
     <ul className="alert-list" data-testid="incident-alerts">
@@ -24,7 +24,7 @@ export default function IncidentAlerts({ alerts }: { alerts: Alert[] }) {
           </div>
           {a.subject && a.message && a.message !== a.subject && <div className="small">{a.message}</div>}
           <div className="muted small">
-            {absoluteTime(a.createdAt)} · to {a.recipients.join(", ") || "—"} · {alertState(a)} ·{" "}
+            {absoluteTime(a.createdAt)} · to {a.recipients.join(", ") || "—"} · {alertState(a, names)} ·{" "}
             <AppLink to={`/runs/${encodeURIComponent(a.runId)}`}>run {a.runId}</AppLink> step {a.nodeId}
           </div>
           {a.notifications.length > 0 ? (
@@ -43,11 +43,11 @@ export default function IncidentAlerts({ alerts }: { alerts: Alert[] }) {
                   const Icon = CHANNEL_ICONS[n.channel] ?? Inbox;
                   return (
                     <tr key={n.id ?? i} data-testid="notification" className={n.status === "failed" ? "refused" : ""}>
-                      <td>
-                        <strong>{n.userName ?? n.userId}</strong>
+                      <td className="nowrap">
+                        <strong title={n.userId}>{n.userName ?? names?.get(n.userId) ?? n.userId}</strong>
                       </td>
                       <td>
-                        <span className="channel">
+                        <span className="channel nowrap">
                           <Icon size={14} /> {n.channel}
                         </span>
                         {n.address && <div className="muted small address">{n.address}</div>}

@@ -13,7 +13,7 @@ const ACTIONS: Record<string, string> = {
 };
 
 /** The events of an incident, each with its explanation: every trigger's verdict, the dedup key, what it did. */
-export default function IncidentEvents({ events }: { events: IncidentEvent[] }) {
+export default function IncidentEvents({ events, flowNames }: { events: IncidentEvent[]; flowNames?: Map<string, string> }) {
   if (!events.length) return <p className="muted">No events recorded.</p>;
   return (
     <ul className="event-list" data-testid="incident-events">
@@ -53,7 +53,7 @@ export default function IncidentEvents({ events }: { events: IncidentEvent[] }) 
                     {x.triggers.map((t, n) => (
                       <tr key={`${t.flowId}:${t.nodeId}:${n}`} className={t.accepted ? "accepted" : "refused"} data-testid="trigger-verdict">
                         <td>
-                          <AppLink to={`/flows/${encodeURIComponent(t.flowId)}`}>{t.flowName}</AppLink>
+                          <AppLink to={`/flows/${encodeURIComponent(t.flowId)}`}>{flowNames?.get(t.flowId) ?? t.flowName}</AppLink>
                           {t.version !== null && <span className="muted small"> v{String(t.version)}</span>}
                         </td>
                         <td>

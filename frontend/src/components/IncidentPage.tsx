@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import { ArrowLeft, BellRing, CircleCheck, ExternalLink, Eye, ListChecks, Radar, Server, Workflow } from "lucide-react";
-import { ApiError } from "../api/client";
+import { ApiError, api } from "../api/client";
 import { oncallApi } from "../api/oncall";
 import type { Incident } from "../api/oncallTypes";
 import { absoluteTime, relativeTime } from "../format/time";
@@ -22,7 +22,15 @@ export default function IncidentPage({ incidentId }: { incidentId: string }) {
   const [error, setError] = useState<{ status: number; message: string } | null>(null);
   const [busy, setBusy] = useState<"acknowledge" | "resolve" | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
+  const [names, setNames] = useState<Map<string, string>>(new Map());
+  const [flowNames, setFlowNames] = useState<Map<string, string>>(new Map());
   const toasts = useToasts();
+
+  useEffect(() => {
+    // names for people and flows; the page works with ids when these cannot be read
+    oncallApi.users().then((us) => setNames(new Map(us.map((u) => [u.id, u.name]))), () => undefined);
+    api.listFlows().then((fs) => setFlowNames(new Map(fs.map((f) => [f.id, f.name]))), () => undefined);
+  }, []);
 
   const load = useCallback(async () => {
     try {
@@ -169,20 +177,20 @@ export default function IncidentPage({ incidentId }: { incidentId: string }) {
                 <h4 id="timeline-title">
                   <ListChecks size={14} /> Timeline
                 </h4>
-                <IncidentTimeline entries={incident.timeline} />
+                <IncidentTimeline entries={incident.timeline} names={names} />
               </section>
               <div className="incident-side">
                 <section className="card" aria-labelledby="alerts-title">
                   <h4 id="alerts-title">
                     <BellRing size={14} /> Alerts and who was notified
                   </h4>
-                  <IncidentAlerts alerts={incident.alerts} />
+                  <IncidentAlerts alerts={incident.alerts} names={names} />
                 </section>
                 <section className="card" aria-labelledby="events-title">
                   <h4 id="events-title">
                     <Radar size={14} /> Events and why they did what they did
                   </h4>
-                  <IncidentEvents events={incident.events} />
+                  <IncidentEvents events={incident.events} flowNames={flowNames} />
                 </section>
                 <section className="card" aria-labelledby="runs-title">
                   <h4 id="runs-title">

@@ -41,7 +41,16 @@ function tone(kind: string): string {
 }
 
 /** Everything that happened to an incident, oldest first: kind icon, actor, time, message, link to the run. */
-export default function IncidentTimeline({ entries, compact = false }: { entries: TimelineEntry[]; compact?: boolean }) {
+export default function IncidentTimeline({
+  entries,
+  compact = false,
+  names,
+}: {
+  entries: TimelineEntry[];
+  compact?: boolean;
+  /** User ids to names: actors that are people show their name (the id stays in the tooltip). */
+  names?: Map<string, string>;
+}) {
   if (!entries.length) return <p className="muted">Nothing recorded yet.</p>;
   return (
     <ol className={`timeline${compact ? " compact" : ""}`} data-testid="timeline">
@@ -54,8 +63,8 @@ export default function IncidentTimeline({ entries, compact = false }: { entries
             </span>
             <div className="timeline-body">
               <div className="timeline-meta">
-                <strong className="timeline-actor" data-testid="timeline-actor">
-                  {e.actor}
+                <strong className="timeline-actor" data-testid="timeline-actor" data-actor={e.actor} title={names?.has(e.actor) ? e.actor : undefined}>
+                  {names?.get(e.actor) ?? e.actor}
                 </strong>
                 <time dateTime={e.at} title={absoluteTime(e.at)}>
                   {compact ? relativeTime(e.at) : absoluteTime(e.at)}

@@ -174,6 +174,7 @@ export default function IncidentsPage() {
                 </span>
                 <span className="num" title={`${i.eventCount} event(s)`}>
                   {i.eventCount}
+                  <span className="events-word"> event{i.eventCount === 1 ? "" : "s"}</span>
                 </span>
               </AppLink>
             ))}

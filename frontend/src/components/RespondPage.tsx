@@ -14,6 +14,11 @@ export default function RespondPage() {
   // Answered here: kept on screen with the confirmation after the alert leaves the open list.
   const [answered, setAnswered] = useState<Map<number, { alert: MyAlert; outcome: Outcome }>>(new Map());
   const [loading, setLoading] = useState(false);
+  const [names, setNames] = useState<Map<string, string>>(new Map());
+
+  useEffect(() => {
+    oncallApi.users().then((us) => setNames(new Map(us.map((u) => [u.id, u.name]))), () => undefined);
+  }, []);
 
   const load = useCallback(async () => {
     setLoading(true);
@@ -46,7 +51,8 @@ export default function RespondPage() {
     if (outcome.tone !== "error") void load();
   };
 
-  const openCount = (alerts ?? []).filter((a) => !answered.has(a.id)).length;
+  const settled = (id: number) => answered.get(id)?.outcome.tone === "done" || answered.get(id)?.outcome.tone === "conflict";
+  const openCount = (alerts ?? []).filter((a) => !settled(a.id)).length;
   return (
     <div className="page respond-page">
       <AppHeader />
@@ -70,7 +76,7 @@ export default function RespondPage() {
         )}
         <div className="respond-list">
           {shown.map((a) => (
-            <AlertCard key={a.id} alert={a} outcome={answered.get(a.id)?.outcome ?? null} onOutcome={record(a)} />
+            <AlertCard key={a.id} alert={a} outcome={answered.get(a.id)?.outcome ?? null} onOutcome={record(a)} names={names} />
           ))}
         </div>
       </main>

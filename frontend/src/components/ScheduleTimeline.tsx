@@ -24,8 +24,16 @@ export function userColours(userIds: string[]): Map<string, string> {
 /** The rows to draw: one per layer (in the schedule's order), then the final schedule. */
 export function timelineRows(shifts: ScheduleShifts, layerHints: string[] = []): TimelineRow[] {
   const rows: TimelineRow[] = shifts.layers.map((l, i) => ({ key: `layer-${i}`, label: l.name || `Layer ${i + 1}`, hint: layerHints[i], shifts: l.shifts }));
-  rows.push({ key: "final", label: "Final schedule", hint: "layers combined, overrides on top", shifts: shifts.final, final: true });
+  rows.push({ key: "final", label: "Final schedule", hint: "the result", shifts: shifts.final, final: true });
   return rows;
+}
+
+/** "Tue 24", with the month on the first day drawn and on the 1st: "Tue 24 Nov", "Mon 1 Dec". */
+function dayLabel(d: Date, zone: string, first: boolean): string {
+  const p = zoneParts(d, zone);
+  const opts: Intl.DateTimeFormatOptions = { timeZone: zone, weekday: "short", day: "numeric" };
+  if (first || p.day === 1) opts.month = "short";
+  return new Intl.DateTimeFormat("en-GB", opts).format(d);
 }
 
 function gaps(shifts: Shift[], from: number, to: number): { start: number; end: number }[] {
@@ -87,7 +95,7 @@ export default function ScheduleTimeline({
                   style={{ left: pct(d.getTime()), width: width(d.getTime(), starts[i + 1].getTime()) }}
                   data-testid="schedule-day"
                 >
-                  <span className="sched-day-name">{formatInZone(d, zone).split(",")[0]}</span>
+                  <span className="sched-day-name">{dayLabel(d, zone, i === 0)}</span>
                 </div>
               );
             })}
