@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -139,3 +140,21 @@ def test_a_responder_reads_but_cannot_edit_schedules_or_policies(client_as: Any,
     override = {"user": "carol", "start": "2026-11-03T10:00:00Z", "end": "2026-11-03T18:00:00Z"}
     assert responder.post("/api/schedules/storage-primary/overrides", json=override).status_code == 403
     assert responder.post("/api/escalation-policies", json={}).status_code == 403
+
+
+def test_the_demo_on_call_data_loads_once_and_somebody_is_always_on_call(client: Any, runtime: Any) -> None:
+    from mendflow.paging.demo import seed_oncall_demo
+
+    for user in ("alice", "bob", "carol", "dave"):
+        runtime.people.create_user(user, f"{user}@example.com", user.title(), "responder")
+    for team in ("platform", "web"):
+        runtime.people.create_team(team, team.title())
+    first = seed_oncall_demo(runtime.oncall)
+    assert len(first) == 4
+    assert seed_oncall_demo(runtime.oncall) == []
+    now = datetime.now(UTC)
+    for team, people in (("storage", {"alice", "bob"}), ("platform", {"carol", "dave"}), ("web", {"bob", "carol"})):
+        for hours in range(0, 24 * 14, 7):
+            at = (now + timedelta(hours=hours)).isoformat().replace("+00:00", "Z")
+            [entry] = client.get(f"/api/oncall?team={team}&at={at}").json["items"]
+            assert entry["user"] in people, (team, at, entry)

@@ -106,7 +106,10 @@ class Pager:
             return Delivery(recipient.user_id, channel, address, row["status"], row["error"], recipient.reason)
         status, error = "sent", None
         try:
-            self._send(channel, address, recipient.user_id, page, key)
+            if channel == "email" and not self.email.configured:
+                status, error = "skipped", "email is not configured (MENDFLOW_SMTP_HOST)"
+            else:
+                self._send(channel, address, recipient.user_id, page, key)
         except IntegrationError as exc:
             status, error = "failed", str(exc)
             log.warning("alert %s to %s by %s failed: %s", alert["id"], recipient.user_id, channel, exc)

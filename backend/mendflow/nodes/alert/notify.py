@@ -133,7 +133,7 @@ class Notify(NodeType):
         for d in deliveries:
             if d.status == "failed":
                 failures.append(f"{d.channel} to {d.user_id}: {d.error}")
-            else:
+            elif d.status != "skipped":
                 channels[d.user_id].append(d.channel)
         people = ", ".join(f"{user} ({', '.join(kinds)})" for user, kinds in channels.items())
         kind = "alert_sent" if first else "alert_escalated"
