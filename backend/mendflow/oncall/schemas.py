@@ -44,6 +44,7 @@ from mendflow.oncall.schedules import (
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 _ID_MESSAGE = "Use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit."
+_USER_MESSAGE = "a user id must be 1 to 64 characters"
 _DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DATETIME_ERRORS = {
     "invalid": "Not an ISO 8601 date-time; write e.g. 2024-03-04T09:00:00+01:00.",
@@ -108,18 +109,15 @@ class Weekday(fields.Integer):
     default_error_messages = {"invalid_day": "Not a day; use 0 (Monday) .. 6 (Sunday) or a name like 'mon'."}
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> int:
-        if isinstance(value, str) and not value.strip().isdigit():
+        if isinstance(value, str):
             name = value.strip().lower()
-            for index, day in enumerate(_DAY_NAMES):
-                if len(name) >= 3 and day.startswith(name):
-                    return index
+            if name.isdigit():
+                value = int(name)
+            else:
+                value = next((i for i, day in enumerate(_DAY_NAMES) if len(name) >= 3 and day.startswith(name)), None)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 6:
             raise self.make_error("invalid_day")
-        if isinstance(value, bool):
-            raise self.make_error("invalid_day")
-        day = super()._deserialize(value, attr, data, **kwargs)
-        if not 0 <= day <= 6:
-            raise self.make_error("invalid_day")
-        return day
+        return value
 
 
 def _known_zone(name: str) -> None:
@@ -152,7 +150,7 @@ class LayerSchema(Schema):
     """One rotation layer; `shift_length` only for custom rotations (daily is 1d, weekly 7d)."""
 
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    users = fields.List(fields.String(validate=validate.Length(min=1, max=64)), required=True,
+    users = fields.List(fields.String(validate=validate.Length(min=1, max=64, error=_USER_MESSAGE)), required=True,
                         validate=validate.Length(min=1, error="a rotation needs at least one user"),
                         metadata={"description": "user ids in rotation order; a user may appear twice"})
     rotation = fields.String(required=True, validate=validate.OneOf(ROTATIONS))
@@ -181,7 +179,7 @@ class OverrideSchema(Schema):
     """`user` on call over every layer for `[start, end)`; without an id, one is derived from the content."""
 
     id = fields.String(load_default=None, validate=validate.Length(min=1, max=32))
-    user = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    user = fields.String(required=True, validate=validate.Length(min=1, max=64, error=_USER_MESSAGE))
     start = _aware_datetime(required=True)
     end = _aware_datetime(required=True)
 
