@@ -99,7 +99,8 @@ def _start(client: Any, runtime: Any, wait_run: Any, recipients: list[str], time
 
 def _links(message: EmailMessage) -> dict[str, str]:
     text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-    return {m.group(1): m.group(2) for m in re.finditer(r"^  (.+?): (http://mendflow\.test/respond/\S+)\r?$", text, re.M)}
+    pattern = r"^  (.+?): (http://mendflow\.test/respond/\S+)\r?$"
+    return {m.group(1): m.group(2) for m in re.finditer(pattern, text, re.M)}
 
 
 def test_the_on_call_person_gets_an_email_with_context_and_a_link_that_answers_once(
@@ -135,9 +136,11 @@ def test_the_on_call_person_gets_an_email_with_context_and_a_link_that_answers_o
     other = client.post(urlsplit(links["Ignore"]).path)
     assert other.status_code == 409
 
-    timeline = client.get(f"/api/incidents/{started['incident_id']}").json["timeline"]
-    kinds = [(e["kind"], e["actor"]) for e in timeline]
-    assert ("alert_response", "alice") in kinds
+    incident = client.get(f"/api/incidents/{started['incident_id']}").json
+    assert incident["status"] == "acknowledged"  # answering the page acknowledges the incident
+    kinds = [(e["kind"], e["actor"]) for e in incident["timeline"]]
+    assert ("alert_response", "alice") in kinds and ("acknowledged", "alice") in kinds
+    timeline = incident["timeline"]
     sent = next(e for e in timeline if e["kind"] == "alert_sent")
     assert "alice (inbox, email, chat)" in sent["message"]
 

@@ -57,6 +57,12 @@ def answer_alert(alert_id: int, choice: str, *, user: str, via: str, comment: st
                 refuse_closed(current)  # answered meanwhile: say by whom
         raise ConflictError(f"Alert {alert_id} is being answered by someone else right now; "
                             "reload to see their answer.") from None
+    if alert.incident_id is not None:  # an answer means someone is on it, as in every paging tool
+        incident = runtime.incidents.get(alert.incident_id)
+        if incident is not None and incident["status"] == "triggered":
+            runtime.incidents.acknowledge(alert.incident_id, actor=user, note=f"Acknowledged by answering "
+                                                                                 f"{alert.subject!r}: {choice}")
+            runtime.engine.announce_incident(alert.incident_id, "acknowledged")
     return {**result, "alert_id": alert_id}
 
 
