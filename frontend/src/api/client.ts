@@ -227,6 +227,7 @@ export function toLiveEvent(name: string, p: Wire | null | undefined, receivedAt
     port: d.port ?? null,
     attempts: typeof d.attempts === "number" ? d.attempts : null,
     incidentId: d.incident_id ?? null,
+    triggerNode: d.trigger_node ?? null,
     receivedAt,
   };
 }

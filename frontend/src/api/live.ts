@@ -32,6 +32,11 @@ let held = false;
 const listeners = new Set<Listener>();
 const stateListeners = new Set<() => void>();
 const joined = new Set<string>();
+/** The events received lately, newest last: a run followed from its `run.created` (heard in the flow's room)
+ *  gets the steps it already made from here instead of losing them to the moment it took to start listening. */
+const recent: LiveEvent[] = [];
+const RECENT_MAX = 500;
+const RECENT_MS = 30_000;
 
 declare global {
   interface Window {
@@ -79,6 +84,8 @@ function connection(): Socket {
   const dispatch = (name: string, payload: Record<string, unknown>) => {
     const e = toLiveEvent(name, payload);
     window.__mendflowLive?.log?.push(e);
+    recent.push(e);
+    while (recent.length > RECENT_MAX || (recent.length && e.receivedAt - recent[0].receivedAt > RECENT_MS)) recent.shift();
     for (const l of [...listeners]) if (matches(l.room, e)) l.onEvent(e);
   };
   for (const name of EVENTS) s.on(name, (payload) => dispatch(name, payload));
@@ -122,6 +129,12 @@ export function listen(room: string, onEvent: (e: LiveEvent) => void, onSync: ()
       if (s.connected) s.emit("unsubscribe", { room });
     }
   };
+}
+
+/** The events of a room received in the last half minute, oldest first (the same room names as `listen`). */
+export function recentEvents(room: string): LiveEvent[] {
+  const since = Date.now() - RECENT_MS;
+  return recent.filter((e) => e.receivedAt >= since && matches(room, e));
 }
 
 export function connectionState(): ConnectionState {

@@ -197,6 +197,8 @@ export interface LiveEvent {
   port: string | null;
   attempts: number | null;
   incidentId: number | null;
+  /** Run events: the trigger node that started the run (its step succeeded with the run). */
+  triggerNode: string | null;
   /** Date.now() when the browser received it. */
   receivedAt: number;
 }

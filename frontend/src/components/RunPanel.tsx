@@ -3,6 +3,7 @@ import { ArrowLeft, ChevronDown, ChevronRight, CircleStop, ExternalLink, FlaskCo
 import { api } from "../api/client";
 import { SETTLED_RUN_STATUSES, type Step } from "../api/types";
 import { absoluteTime, duration } from "../format/time";
+import { useConnectionState } from "../hooks/useConnectionState";
 import type { LiveRun } from "../hooks/useLiveRun";
 import { navigate } from "../hooks/useRoute";
 import { useToasts } from "../hooks/useToasts";
@@ -26,12 +27,15 @@ interface Props {
 
 /** One run: its status and event, every step's port, attempts, timings and details, responses, cancel and replay. */
 export default function RunPanel({ runId, live, labelOf = (id) => id, onPickStep, onOpenRun, onCompare, onBack }: Props) {
-  const { run, error, refresh } = live;
+  const { run, provisional, error, refresh } = live;
   const toasts = useToasts();
   const [open, setOpen] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState<string | null>(null);
   const [replaying, setReplaying] = useState(false);
   const settled = run ? SETTLED_RUN_STATUSES.includes(run.status) : false;
+  const connection = useConnectionState();
+  // Without the live connection a run still going may have moved on: say so rather than look current.
+  const behind = connection !== "live" && run !== null && !settled;
 
   const toggle = (id: string) =>
     setOpen((s) => {
@@ -105,9 +109,14 @@ export default function RunPanel({ runId, live, labelOf = (id) => id, onPickStep
         <span className="spacer" />
         <LiveIndicator />
       </header>
-      {error && <div className="problem-box">{error}</div>}
+      {behind && (
+        <div className="behind-box" data-testid="run-behind">
+          Live updates are paused: this run may have moved on since. It is read again as soon as the connection is back.
+        </div>
+      )}
+      {error && !behind && <div className="problem-box">{error}</div>}
       {run?.error && <div className="problem-box">{run.error}</div>}
-      {run && (
+      {run && !provisional && (
         <>
           <div className="muted small run-meta">
             {run.eventTitle && (

@@ -27,6 +27,7 @@ function RunBadge({ step }: { step: Step }) {
   const parts: string[] = [step.status];
   if (step.attempts > 1) parts.push(step.status === "retrying" ? `attempt ${step.attempts} failed` : `${step.attempts} attempts`);
   if (step.durationMs !== null && step.finishedAt) parts.push(duration(step.durationMs));
+  if (step.status === "waiting" && step.wait?.until) parts.push(`until ${new Date(step.wait.until).toLocaleTimeString()}`);
   if (step.port && step.port !== DEFAULT_PORT && step.status !== "skipped") parts.push(`→ ${step.port}`);
   return (
     <div className={`step-run-badge status-${step.status}`} data-testid="node-run-badge" title={parts.join(" · ")}>

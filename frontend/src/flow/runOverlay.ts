@@ -7,7 +7,13 @@ import { DEFAULT_PORT } from "./adapter";
 /** `run` with one live event applied (a step's status, port and attempts, or the run's status). */
 export function applyLiveEvent(run: Run, e: LiveEvent): Run {
   if (e.runId !== run.id || !e.status) return run;
-  if (e.name.startsWith("run.")) return run.status === e.status ? run : { ...run, status: e.status as RunStatus };
+  if (e.name.startsWith("run.")) {
+    let next = run.status === e.status ? run : { ...run, status: e.status as RunStatus };
+    // The trigger's step succeeded with the run; no step event says so.
+    if (e.triggerNode && !run.steps.some((s) => s.nodeId === e.triggerNode))
+      next = applyLiveEvent(next, { ...e, name: "step.finished", nodeId: e.triggerNode, status: "succeeded", port: "out", attempts: 1 });
+    return next;
+  }
   if (!e.name.startsWith("step.") || !e.nodeId) return run;
   const i = run.steps.findIndex((s) => s.nodeId === e.nodeId);
   const status = e.status as StepStatus;
@@ -36,6 +42,30 @@ export function applyLiveEvent(run: Run, e: LiveEvent): Run {
   const steps = run.steps.slice();
   steps[i] = step;
   return { ...run, steps };
+}
+
+/** A run known only from a live event: its id, flow and status, and no steps yet. */
+export function provisionalRun(runId: string, first: LiveEvent): Run {
+  return {
+    id: runId,
+    flowId: first.flowId ?? "",
+    flowName: "",
+    flowVersion: null,
+    flowRevision: null,
+    status: "running",
+    triggerNode: null,
+    eventId: null,
+    incidentId: first.incidentId != null ? String(first.incidentId) : null,
+    startedAt: new Date(first.receivedAt).toISOString(),
+    finishedAt: null,
+    durationMs: null,
+    error: null,
+    dryRun: false,
+    replayOf: null,
+    eventTitle: null,
+    event: {},
+    steps: [],
+  };
 }
 
 /** When a re-read reveals several steps changed at once, the runs in between, one step at a time in the order

@@ -9,12 +9,14 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { flushSync } from "react-dom";
 import { api, ApiError } from "../api/client";
-import { listen } from "../api/live";
+import { listen, recentEvents } from "../api/live";
 import type { LiveEvent, Run } from "../api/types";
-import { applyLiveEvent, stepsInOrder } from "../flow/runOverlay";
+import { applyLiveEvent, provisionalRun, stepsInOrder } from "../flow/runOverlay";
 
 export interface LiveRun {
   run: Run | null;
+  /** True while `run` is made of live events only (the first read has not answered yet): ids and states, no details. */
+  provisional: boolean;
   error: string | null;
   /** Re-read the run now (after an action such as a response or a cancel). */
   refresh: () => void;
@@ -25,11 +27,13 @@ const REREAD_DELAY_MS = 60;
 
 export function useLiveRun(runId: string | null): LiveRun {
   const [run, setRun] = useState<Run | null>(null);
+  const [provisional, setProvisional] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const reread = useRef<() => void>(() => {});
 
   useEffect(() => {
     setRun(null);
+    setProvisional(false);
     setError(null);
     if (!runId) return;
     let stopped = false;
@@ -60,6 +64,7 @@ export function useLiveRun(runId: string | null): LiveRun {
         pending = pending.filter((p) => p.seq > sentAfter);
         let merged = fresh;
         for (const p of pending) merged = applyLiveEvent(merged, p.event);
+        setProvisional(false);
         for (const r of stepsInOrder(current, merged)) show(r);
         setError(null);
       } catch (err) {
@@ -87,8 +92,18 @@ export function useLiveRun(runId: string | null): LiveRun {
     };
 
     reread.current = () => void read();
+    // What this page heard of the run before it listened (it followed the run from `run.created`): shown at once,
+    // in order. These events are older than the first read, so that read replaces them.
+    const backlog = recentEvents(`run:${runId}`);
     const unlisten = listen(`run:${runId}`, onEvent, () => void read());
     void read();
+    if (backlog.length)
+      queueMicrotask(() => {
+        if (stopped || current) return;
+        let r = provisionalRun(runId, backlog[0]);
+        setProvisional(true);
+        for (const e of backlog) show((r = applyLiveEvent(r, e)));
+      });
     return () => {
       stopped = true;
       clearTimeout(timer);
@@ -98,5 +113,5 @@ export function useLiveRun(runId: string | null): LiveRun {
   }, [runId]);
 
   const refresh = useCallback(() => reread.current(), []);
-  return { run, error, refresh };
+  return { run, provisional, error, refresh };
 }
