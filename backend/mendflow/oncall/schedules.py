@@ -286,8 +286,12 @@ def _override_errors(schedule: Schedule) -> list[ScheduleError]:
             found.append(ScheduleError(f"overrides.{i}.id", f"override id {override.id!r} is used twice "
                                        f"(also by overrides.{seen[override.id]})"))
         seen.setdefault(override.id, i)
-        if not found and override.end <= override.start:
-            found.append(ScheduleError(f"overrides.{i}.end", "an override must end after it starts"))
+        if not found:
+            # in UTC: datetimes sharing one ZoneInfo compare by wall clock, wrong in the repeated DST hour
+            override = dataclasses.replace(override, start=override.start.astimezone(UTC),
+                                           end=override.end.astimezone(UTC))
+            if override.end <= override.start:
+                found.append(ScheduleError(f"overrides.{i}.end", "an override must end after it starts"))
         errors += found
         if not found:
             valid.append((i, override))
@@ -296,7 +300,7 @@ def _override_errors(schedule: Schedule) -> list[ScheduleError]:
 
 def _overlap_errors(overrides: list[tuple[int, Override]], zone: ZoneInfo) -> list[ScheduleError]:
     errors = []
-    ordered = sorted(overrides, key=lambda item: (item[1].start.astimezone(UTC), item[0]))
+    ordered = sorted(overrides, key=lambda item: (item[1].start, item[0]))
     reach: tuple[int, Override] | None = None  # the override reaching furthest so far
     for i, override in ordered:
         if reach is not None and override.start < reach[1].end:

@@ -136,3 +136,20 @@ def test_a_naive_window_is_refused(start: datetime, end: datetime, field: str) -
     assert caught.value.field == field
     with pytest.raises(ScheduleError):
         layer_shifts(GOOD, start, end)
+
+
+def test_overrides_in_the_repeated_dst_hour_are_compared_as_instants() -> None:
+    def night(ident: str, start: tuple[int, int, int], end: tuple[int, int, int]) -> Override:
+        """An override on the fall-back night, from (hour, minute, fold) to (hour, minute, fold)."""
+        return Override(ident, "dave", local(BERLIN, 2024, 10, 27, start[0], start[1], fold=start[2]),
+                        local(BERLIN, 2024, 10, 27, end[0], end[1], fold=end[2]))
+
+    # 02:10-02:50 summer time, then 02:20 winter time onwards: the wall clock overlaps, the instants do not
+    validate_schedule(schedule(GOOD, overrides=(night("a", (2, 10, 0), (2, 50, 0)), night("b", (2, 20, 1), (4, 0, 0)))))
+    # 02:40 summer time to 02:20 winter time looks reversed but lasts 40 minutes
+    validate_schedule(schedule(GOOD, overrides=(night("c", (2, 40, 0), (2, 20, 1)),)))
+    # 02:50 summer time to 03:30 contains 02:10-02:40 winter time, though their wall times do not meet
+    with pytest.raises(ScheduleError, match="override 'e' overlaps override 'd' from Sun 2024-10-27 02:10 to "
+                                            "Sun 2024-10-27 02:40 Europe/Berlin"):
+        validate_schedule(schedule(GOOD, overrides=(night("d", (2, 50, 0), (3, 30, 0)),
+                                                    night("e", (2, 10, 1), (2, 40, 1)))))
