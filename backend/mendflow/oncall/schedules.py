@@ -448,6 +448,18 @@ def _layer_pieces(layer: Layer, index: int | None, lo: datetime, hi: datetime) -
         k, begin = k + 1, end
 
 
+def _layer_cover(layer: Layer, index: int, lo: datetime, hi: datetime) -> Iterator[Shift]:
+    """The layer's shifts for combining: a one-person layer is its active windows, not thousands of shifts."""
+    if len(set(layer.users)) != 1:
+        yield from (shift for _, shift in _layer_pieces(layer, index, lo, hi))
+        return
+    clock = _Clock.of(layer)
+    lo = max(lo, clock.start)
+    if lo < hi:
+        for begin, end in _active_windows(layer, clock.zone, lo, hi):
+            yield Shift(layer.users[0], begin, end, "layer", index, layer.name, None)
+
+
 def layer_shifts(layer: Layer, start: datetime, end: datetime, *, index: int | None = None) -> list[Shift]:
     """The layer's shifts within `[start, end)`, clipped to it, with restrictions applied.
 
@@ -474,7 +486,7 @@ def final_shifts(schedule: Schedule, start: datetime, end: datetime) -> list[Shi
 def _combine(schedule: Schedule, lo: datetime, hi: datetime, *, overrides: bool = True) -> list[Shift]:
     """The sweep behind final_shifts: at each boundary the highest-ranked covering shift wins."""
     ranked: list[tuple[tuple[int, int], Shift]] = [
-        ((0, i), shift) for i, layer in enumerate(schedule.layers) for _, shift in _layer_pieces(layer, i, lo, hi)]
+        ((0, i), shift) for i, layer in enumerate(schedule.layers) for shift in _layer_cover(layer, i, lo, hi)]
     if overrides:
         for j, override in enumerate(schedule.overrides):
             begin, end = max(override.start.astimezone(UTC), lo), min(override.end.astimezone(UTC), hi)

@@ -177,3 +177,17 @@ def test_handoffs_keep_their_wall_time_for_whole_days_and_their_length_otherwise
     else:
         wall = layer.start.astimezone(zone).time()
         assert all(s.start.astimezone(zone).time() == wall for s in shifts)
+
+
+@FAST
+@given(layer=layers(), window=windows())
+def test_a_lone_layer_is_its_own_final_schedule_once_merged(layer: Layer, window: tuple[datetime, datetime]) -> None:
+    merged: list[tuple[str, datetime, datetime]] = []
+    for shift in layer_shifts(layer, *window, index=0):
+        if merged and merged[-1][0] == shift.user and merged[-1][2] == shift.start:
+            merged[-1] = (shift.user, merged[-1][1], shift.end)
+        else:
+            merged.append((shift.user, shift.start, shift.end))
+    final = final_shifts(Schedule("s", "S", "UTC", (layer,)), *window)
+    assert [(s.user, s.start, s.end) for s in final] == merged
+    assert {(s.source, s.layer, s.layer_name) for s in final} <= {("layer", 0, layer.name)}
