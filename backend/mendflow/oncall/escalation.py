@@ -19,6 +19,7 @@ from mendflow.errors import InvalidError
 
 TARGET_KINDS = ("user", "schedule", "team")
 MAX_REPEAT = 10
+MAX_DELAY = timedelta(days=7)
 
 
 class EscalationError(InvalidError, ValueError):
@@ -123,6 +124,8 @@ def _level_errors(level: Level, path: str) -> list[EscalationError]:
         errors.append(EscalationError(f"{path}.delay", "must be a duration"))
     elif level.delay < timedelta(0):
         errors.append(EscalationError(f"{path}.delay", "a delay cannot be negative"))
+    elif level.delay > MAX_DELAY:
+        errors.append(EscalationError(f"{path}.delay", f"a delay may be at most {MAX_DELAY.days}d"))
     return errors
 
 
@@ -132,8 +135,7 @@ def escalation_plan(policy: EscalationPolicy, started_at: datetime) -> list[Esca
     Delays are elapsed time (a 1h delay across a DST change is one real hour); `at` is in UTC.
     """
     validate_policy(policy)
-    if started_at.utcoffset() is None:
-        raise EscalationError("started_at", "needs a UTC offset or time zone (a naive date-time is ambiguous)")
+    _check_instant(started_at, "started_at")
     steps: list[EscalationStep] = []
     at = started_at.astimezone(UTC)  # elapsed time: adding to a zoned datetime would follow its wall clock
     for round_ in range(policy.repeat + 1):
@@ -156,5 +158,11 @@ def next_step_after(policy: EscalationPolicy, started_at: datetime, now: datetim
 
 
 def _check_now(now: datetime) -> None:
-    if now.utcoffset() is None:
-        raise EscalationError("now", "needs a UTC offset or time zone (a naive date-time is ambiguous)")
+    _check_instant(now, "now")
+
+
+def _check_instant(value: datetime, field: str) -> None:
+    if value.utcoffset() is None:
+        raise EscalationError(field, "needs a UTC offset or time zone (a naive date-time is ambiguous)")
+    if not 1900 <= value.year <= 2999:
+        raise EscalationError(field, "must fall between the years 1900 and 2999")

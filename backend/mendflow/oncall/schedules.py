@@ -42,6 +42,10 @@ MIN_CUSTOM_SHIFT = timedelta(hours=1)
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # on_call looks this far either side of `at` for where the current on-call stretch begins and ends.
 EXPLAIN_HORIZON = timedelta(days=366)
+# The longest window layer_shifts and final_shifts compute, so that one request cannot ask for centuries.
+MAX_WINDOW = timedelta(days=2 * 366)
+MAX_SHIFT = timedelta(days=366)
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # date-times outside are refused: far from any schedule, near overflow
 
 
 class ScheduleError(InvalidError, ValueError):
@@ -270,6 +274,9 @@ def _rotation_errors(layer: Layer, at: str) -> list[ScheduleError]:
     if layer.shift_length < MIN_CUSTOM_SHIFT:
         return [ScheduleError(f"{at}shift_length", f"a shift must last at least 1h, not "
                               f"{format_length(layer.shift_length)}")]
+    if layer.shift_length > MAX_SHIFT:
+        return [ScheduleError(f"{at}shift_length", f"a shift may last at most {format_length(MAX_SHIFT)}, not "
+                              f"{format_length(layer.shift_length)}")]
     return []
 
 
@@ -320,6 +327,8 @@ def _aware_errors(value: object, field: str) -> list[ScheduleError]:
         return [ScheduleError(field, "must be a date-time")]
     if value.utcoffset() is None:
         return [ScheduleError(field, "needs a UTC offset or time zone (a naive date-time is ambiguous)")]
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        return [ScheduleError(field, f"must fall between the years {FIRST_YEAR} and {LAST_YEAR}")]
     return []
 
 
@@ -523,7 +532,11 @@ def _window(start: datetime, end: datetime) -> tuple[datetime, datetime]:
     for value, name in ((start, "start"), (end, "end")):
         for error in _aware_errors(value, name):
             raise error
-    return start.astimezone(UTC), end.astimezone(UTC)
+    lo, hi = start.astimezone(UTC), end.astimezone(UTC)
+    if hi - lo > MAX_WINDOW:
+        raise ScheduleError("end", f"a window may span at most {MAX_WINDOW.days} days, not {(hi - lo).days}; "
+                                   "ask for a shorter one")
+    return lo, hi
 
 
 # --- who is on call, and why ------------------------------------------------------------------------

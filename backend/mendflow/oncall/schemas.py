@@ -101,6 +101,8 @@ class Duration(fields.String):
             return timedelta(seconds=parse_duration(value))
         except ValueError as exc:
             raise ValidationError(f"{exc}.") from None
+        except OverflowError:
+            raise ValidationError(f"{value!r} is far too long.") from None
 
 
 class Weekday(fields.Integer):

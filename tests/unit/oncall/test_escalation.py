@@ -90,6 +90,8 @@ def test_naive_instants_are_refused() -> None:
     assert caught.value.field == "now"
     with pytest.raises(EscalationError):
         next_step_after(STORAGE, T0, naive)
+    with pytest.raises(EscalationError, match="must fall between the years 1900 and 2999"):
+        escalation_plan(STORAGE, datetime(9999, 12, 31, tzinfo=UTC))
 
 
 @pytest.mark.parametrize(("policy", "field", "message"), [
@@ -97,6 +99,8 @@ def test_naive_instants_are_refused() -> None:
     (EscalationPolicy("p", "P", (Level((), M),)), "levels.0.targets", "a level needs at least one target"),
     (EscalationPolicy("p", "P", (Level((DAVE,), M), Level((DAVE,), -M))), "levels.1.delay",
      "a delay cannot be negative"),
+    (EscalationPolicy("p", "P", (Level((DAVE,), timedelta(days=8)),)), "levels.0.delay",
+     "a delay may be at most 7d"),
     (EscalationPolicy("p", "P", (Level((DAVE,), M),), repeat=-1), "repeat",
      "repeat must be a whole number from 0 to 10, not -1"),
     (EscalationPolicy("p", "P", (Level((DAVE,), M),), repeat=11), "repeat",

@@ -234,6 +234,8 @@ def test_stored_levels_round_trip_and_delays_may_be_seconds() -> None:
         "'-5m' is not a duration; write e.g. 30s, 15m, 2h or 1h30m."]}}}),
     ("levels.0.delay", [10], {"levels": {0: {"delay": ["Not a duration; write e.g. 15m, 1h or 2d."]}}}),
     ("levels.0.delay", REMOVE, {"levels": {0: {"delay": ["Missing data for required field."]}}}),
+    ("levels.0.delay", "99999999999d", {"levels": {0: {"delay": ["'99999999999d' is far too long."]}}}),
+    ("levels.0.delay", "8d", {"levels": {0: {"delay": ["a delay may be at most 7d"]}}}),
     ("repeat", 11, {"repeat": ["repeat must be from 0 to 10"]}),
     ("repeat", -1, {"repeat": ["repeat must be from 0 to 10"]}),
     ("repeat", "1", {"repeat": ["Not a valid integer."]}),

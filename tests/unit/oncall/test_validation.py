@@ -15,6 +15,7 @@ from mendflow.oncall import (
     ScheduleError,
     final_shifts,
     layer_shifts,
+    on_call,
     schedule_errors,
     validate_schedule,
 )
@@ -48,6 +49,8 @@ CASES = [
      "layers.0.shift_length", "a shift must last at least 1h, not 30m"),
     ("custom of zero", schedule(layer(rotation="custom", length=timedelta(0))), "layers.0.shift_length",
      "a shift must last at least 1h, not 0s"),
+    ("custom over a year", schedule(layer(rotation="custom", length=timedelta(days=400))), "layers.0.shift_length",
+     "a shift may last at most 366d, not 400d"),
     ("naive layer start", schedule(replace(GOOD, start=NAIVE)), "layers.0.start",
      "needs a UTC offset or time zone (a naive date-time is ambiguous)"),
     ("equal daily restriction", schedule(layer(restrictions=(Restriction.daily(time(9), time(9)),))),
@@ -153,3 +156,33 @@ def test_overrides_in_the_repeated_dst_hour_are_compared_as_instants() -> None:
                                             "Sun 2024-10-27 02:40 Europe/Berlin"):
         validate_schedule(schedule(GOOD, overrides=(night("d", (2, 50, 0), (3, 30, 0)),
                                                     night("e", (2, 10, 1), (2, 40, 1)))))
+
+
+def test_a_window_longer_than_two_years_is_refused() -> None:
+    start = local(BERLIN, 2024, 1, 1)
+    final_shifts(schedule(GOOD), start, start + timedelta(days=732))
+    with pytest.raises(ScheduleError, match="a window may span at most 732 days, not 733; ask for a shorter one"):
+        final_shifts(schedule(GOOD), start, start + timedelta(days=733))
+    with pytest.raises(ScheduleError) as caught:
+        layer_shifts(GOOD, datetime(1950, 1, 1, tzinfo=UTC), datetime(2950, 1, 1, tzinfo=UTC))
+    assert caught.value.field == "end"
+
+
+@pytest.mark.parametrize("year", [1, 1899, 3000, 9999])
+def test_date_times_far_from_any_schedule_are_refused(year: int) -> None:
+    far = datetime(year, 6, 1, tzinfo=UTC)
+    with pytest.raises(ScheduleError, match="must fall between the years 1900 and 2999") as caught:
+        on_call(schedule(GOOD), far)
+    assert caught.value.field == "at"
+    with pytest.raises(ScheduleError) as caught:
+        validate_schedule(schedule(replace(GOOD, start=far)))
+    assert caught.value.field == "layers.0.start"
+    with pytest.raises(ScheduleError) as caught:
+        final_shifts(schedule(GOOD), far, far)
+    assert caught.value.field == "start"
+
+
+def test_on_call_near_the_last_year_still_answers() -> None:
+    late = schedule(layer(("zoe",), start=local(BERLIN, 2999, 12, 1)))
+    who = on_call(late, datetime(2999, 12, 31, 22, tzinfo=UTC))
+    assert who is not None and who.until == datetime(2999, 12, 31, 22, tzinfo=UTC) + timedelta(days=366)
