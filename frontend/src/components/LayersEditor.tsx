@@ -2,7 +2,7 @@ import { useMemo, useState } from "react";
 import { ArrowDown, ArrowUp, Layers as LayersIcon, Plus, Save, Trash2, X } from "lucide-react";
 import { errorPaths, oncallApi } from "../api/oncall";
 import type { Layer, Person, Restriction, ScheduleSummary } from "../api/oncallTypes";
-import { fromInputValue, isoInZone, knownZones, startOfDay, toInputValue } from "../format/zone";
+import { fromInputValue, isoInZone, isValidZone, knownZones, startOfDay, toInputValue } from "../format/zone";
 import { useToasts } from "../hooks/useToasts";
 
 const DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
@@ -92,6 +92,8 @@ export default function LayersEditor({
       {layers.length === 0 && <p className="muted">No layers: nobody is on call on this schedule except through overrides.</p>}
       {layers.map((l, i) => {
         const p = `layers.${i}`;
+        // while a zone is being typed (or is wrong) the start is shown and read in UTC, and the field says so
+        const wallZone = isValidZone(l.timeZone) ? l.timeZone : "UTC";
         const candidates = users.filter((u) => !l.users.includes(u.id));
         return (
           <fieldset key={i} className="layer-card" data-testid="layer-form">
@@ -133,13 +135,13 @@ export default function LayersEditor({
                 </label>
               )}
               <label>
-                <span className="field-label">Start (first handoff)</span>
+                <span className="field-label">Start (first handoff, {wallZone})</span>
                 <input
                   type="datetime-local"
-                  value={l.start ? toInputValue(new Date(l.start), l.timeZone || "UTC") : ""}
+                  value={l.start && !Number.isNaN(Date.parse(l.start)) ? toInputValue(new Date(l.start), wallZone) : ""}
                   onChange={(e) => {
-                    const at = fromInputValue(e.target.value, l.timeZone || "UTC");
-                    if (at) change(i, { start: isoInZone(at, l.timeZone || "UTC") });
+                    const at = fromInputValue(e.target.value, wallZone);
+                    if (at) change(i, { start: isoInZone(at, wallZone) });
                   }}
                   className={errors[`${p}.start`] ? "has-error" : ""}
                 />
@@ -155,6 +157,9 @@ export default function LayersEditor({
                   data-testid="layer-time-zone"
                 />
                 {err(`${p}.time_zone`)}
+                {!errors[`${p}.time_zone`] && l.timeZone && wallZone !== l.timeZone && (
+                  <div className="field-hint error">This browser does not know the time zone “{l.timeZone}”.</div>
+                )}
               </label>
             </div>
 
