@@ -106,9 +106,42 @@ def runtime(app: Any) -> Any:
     return app.extensions["mendflow"]
 
 
+ClientFactory = Callable[..., Any]
+
+
 @pytest.fixture
-def client(app: Any) -> Any:
+def client_as(app: Any) -> ClientFactory:
+    """`client_as("viewer")`: a test client that sends an API token of a user with that role.
+
+    The user is `test-<role>` unless `user_id` is given; it is created (without a password) when missing.
+    `token_role` makes a token below its user's role. The client's token is in `client.token`.
+    """
+
+    def make(role: str = "admin", user_id: str | None = None, token_role: str | None = None) -> Any:
+        runtime = app.extensions["mendflow"]
+        user_id = user_id or f"test-{role}"
+        if not any(u["id"] == user_id for u in runtime.people.list_users()):
+            runtime.people.create_user(user_id, f"{user_id}@example.com", user_id.title(), role)
+        _, secret = runtime.tokens.create(user_id, "tests", token_role or role)
+        client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
+        client.token = secret
+        return client
+
+    return make
+
+
+@pytest.fixture
+def client(client_as: ClientFactory) -> Any:
+    """A test client with an admin's API token: it may call every endpoint."""
+    return client_as("admin")
+
+
+@pytest.fixture
+def anonymous(app: Any) -> Any:
+    """A test client with no identity at all."""
     return app.test_client()
+
 
 
 def wait_for(predicate: Callable[[], Any], timeout: float = 15.0, interval: float = 0.02) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, Response, abort, send_from_directory
@@ -28,6 +29,11 @@ def create_app(settings: Settings | None = None, *, start_engine: bool = True) -
         OPENAPI_VERSION="3.0.3",
         OPENAPI_URL_PREFIX="/api",
         OPENAPI_JSON_PATH="openapi.json",
+        SESSION_COOKIE_NAME="mendflow_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
+        PERMANENT_SESSION_LIFETIME=timedelta(days=7),
     )
     runtime = Runtime.build(settings)
     app.extensions["mendflow"] = runtime

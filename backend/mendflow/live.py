@@ -1,17 +1,21 @@
 """Flask-SocketIO wiring: clients join rooms; committed engine signals become small events.
 
 Rooms: `flow:<id>`, `run:<id>`, `incident:<id>`. Events carry ids and states only; clients
-fetch details over REST, so one that reconnects catches up from the API.
+fetch details over REST, so one that reconnects catches up from the API. A connection needs the
+same identity as the REST API: the session cookie, `auth={"token": ...}` or an Authorization header.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app, request, session
+from flask_socketio import ConnectionRefusedError as RefusedError
 from flask_socketio import SocketIO, join_room, leave_room
 
+from mendflow.auth import bearer_secret, identify
 from mendflow.engine import signals
+from mendflow.errors import UnauthorizedError
 
 socketio = SocketIO()
 
@@ -23,6 +27,20 @@ def init_app(app: Flask, message_queue: str = "", channel: str = "mendflow") -> 
     signals.run_changed.connect(_on_run, weak=False)
     signals.step_changed.connect(_on_step, weak=False)
     signals.incident_changed.connect(_on_incident, weak=False)
+
+
+@socketio.on("connect")
+def _connect(auth: Any = None) -> None:
+    """Refuse a connection without a signed-in session or a valid API token."""
+    runtime = current_app.extensions["mendflow"]
+    token = auth.get("token") if isinstance(auth, dict) else None
+    try:
+        token = token if isinstance(token, str) and token else bearer_secret(request.headers.get("Authorization"))
+        identity = identify(runtime.people, runtime.tokens, token=token, session=session)
+    except UnauthorizedError as exc:
+        raise RefusedError(exc.message) from None
+    if identity is None:
+        raise RefusedError("Sign in, or connect with auth={\"token\": \"<API token>\"}.")
 
 
 @socketio.on("subscribe")

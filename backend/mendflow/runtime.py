@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from mendflow.auth import People, Tokens
 from mendflow.config import Settings
 from mendflow.db import Database
 from mendflow.engine.core import Engine
@@ -28,6 +29,8 @@ class Runtime:
     engine: Engine
     runs: RunHistory
     incidents: IncidentService
+    people: People
+    tokens: Tokens
 
     @classmethod
     def build(cls, settings: Settings, *, registry: Registry | None = None) -> Runtime:
@@ -43,7 +46,8 @@ class Runtime:
         library = FlowLibrary(db, registry, public_url=settings.public_url)
         engine = Engine(db, registry, services, triggers=library.active_triggers, workers=settings.workers,
                         fault_inject=settings.fault_inject, env={"url": settings.public_url})
-        return cls(settings, db, registry, services, library, engine, RunHistory(db), incidents)
+        return cls(settings, db, registry, services, library, engine, RunHistory(db), incidents,
+                   people=People(db), tokens=Tokens(db))
 
     def start(self) -> None:
         self.engine.start()

@@ -8,18 +8,26 @@ from flask import Flask, Response, current_app, render_template_string, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
-from mendflow.api import catalog, desk, events, flows, runs
+from mendflow.api import catalog, desk, events, flows, runs, signin, teams, tokens, users
+from mendflow.api.access import SECURITY, SECURITY_SCHEMES, guard
 from mendflow.api.body import error_response as _error
 from mendflow.api.body import parse_json_body
 from mendflow.errors import MendflowError
 
 
 def register_api(app: Flask) -> Api:
-    api = Api(app, spec_kwargs={"info": {"description": "Flows, runs, events and the built-in desk of mendflow."}})
-    for module in (flows, runs, events, catalog, desk):
+    api = Api(app, spec_kwargs={"info": {"description": "Flows, runs, events and the built-in desk of mendflow. "
+                                                        "Every endpoint needs a signed-in session or an API token "
+                                                        "(Authorization: Bearer ...) with at least the role it "
+                                                        "names (x-required-role)."},
+                                "security": SECURITY})
+    for name, scheme in SECURITY_SCHEMES.items():
+        api.spec.components.security_scheme(name, scheme)
+    for module in (flows, runs, events, catalog, desk, signin, users, teams, tokens):
         api.register_blueprint(module.blp)
     app.register_error_handler(MendflowError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.before_request(guard)
     app.before_request(parse_json_body)
     app.add_url_rule("/api/docs", "api_docs", lambda: _docs_page(api))
     return api
@@ -63,6 +71,7 @@ Flow documents follow <a href="/api/schema/flow.json">/api/schema/flow.json</a>.
 {% for tag, ops in groups %}<h2>{{ tag }}</h2>{% for path, method, op in ops %}
 <div class="op"><span class="m {{ method|upper }}">{{ method|upper }}</span> <code>{{ path }}</code>
  — {{ op.summary or '' }}<br><small>{{ op.description or '' }}
+ Role: {{ op['x-required-role'] or 'none (open)' }}.
  Answers: {{ op.responses.keys()|join(', ') }}</small></div>{% endfor %}{% endfor %}
 </body></html>"""
 

@@ -8,6 +8,7 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from mendflow.api.access import open_access, requires
 from mendflow.api.schemas import NodeTypeListSchema
 from mendflow.flowdoc import flow_json_schema
 
@@ -16,6 +17,7 @@ blp = Blueprint("catalog", __name__, url_prefix="/api", description="Node types 
 
 @blp.route("/node-types")
 class NodeTypes(MethodView):
+    @requires("viewer")
     @blp.response(200, NodeTypeListSchema)
     def get(self) -> dict[str, Any]:
         """Every node type: config JSON Schema, ports, icon, help text."""
@@ -24,6 +26,7 @@ class NodeTypes(MethodView):
 
 @blp.route("/health")
 class Health(MethodView):
+    @open_access
     @blp.response(200)
     def get(self) -> dict[str, Any]:
         """Liveness: the version, the database and the engine answer."""
@@ -40,6 +43,7 @@ class Health(MethodView):
 
 @blp.route("/schema/flow.json")
 class FlowDocumentSchema(MethodView):
+    @open_access
     @blp.response(200)
     def get(self) -> dict[str, Any]:
         """JSON Schema of the flow document `mendflow.flow/v1`."""

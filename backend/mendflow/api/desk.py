@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
+from mendflow.api.access import requires
 from mendflow.api.schemas import RespondedSchema, ResponseSchema
 from mendflow.errors import NotFoundError
 from mendflow.incidents import incident_dict
@@ -24,6 +25,7 @@ def _runtime() -> Any:
 
 @blp.route("/incidents")
 class Incidents(MethodView):
+    @requires("viewer")
     @blp.response(200)
     def get(self) -> dict[str, Any]:
         """Incidents, newest first."""
@@ -35,6 +37,7 @@ class Incidents(MethodView):
 
 @blp.route("/incidents/<int:incident_id>")
 class IncidentItem(MethodView):
+    @requires("viewer")
     @blp.response(200)
     def get(self, incident_id: int) -> dict[str, Any]:
         """An incident with its timeline."""
@@ -47,6 +50,7 @@ class IncidentItem(MethodView):
 
 @blp.route("/tickets")
 class Tickets(MethodView):
+    @requires("viewer")
     @blp.response(200)
     def get(self) -> dict[str, Any]:
         """Built-in tickets, newest first."""
@@ -57,6 +61,7 @@ class Tickets(MethodView):
 
 @blp.route("/tickets/<key>")
 class TicketItem(MethodView):
+    @requires("viewer")
     @blp.response(200)
     def get(self, key: str) -> dict[str, Any]:
         """A built-in ticket (MF-12) with its comments."""
@@ -65,6 +70,7 @@ class TicketItem(MethodView):
 
 @blp.route("/chat/rooms")
 class Rooms(MethodView):
+    @requires("viewer")
     @blp.response(200)
     def get(self) -> dict[str, Any]:
         """Built-in chat rooms."""
@@ -76,6 +82,7 @@ class Rooms(MethodView):
 
 @blp.route("/chat/rooms/<name>")
 class RoomItem(MethodView):
+    @requires("viewer")
     @blp.response(200)
     def get(self, name: str) -> dict[str, Any]:
         """A built-in chat room with its transcript."""
@@ -85,6 +92,7 @@ class RoomItem(MethodView):
 
 @blp.route("/alerts")
 class Alerts(MethodView):
+    @requires("viewer")
     @blp.response(200)
     def get(self) -> dict[str, Any]:
         """Open in-app alerts (the responder inbox)."""
@@ -93,6 +101,7 @@ class Alerts(MethodView):
 
 @blp.route("/alerts/<int:alert_id>/response")
 class AlertResponse(MethodView):
+    @requires("responder")
     @blp.arguments(ResponseSchema)
     @blp.response(202, RespondedSchema)
     def post(self, args: dict[str, Any], alert_id: int) -> dict[str, Any]:
@@ -108,6 +117,7 @@ class AlertResponse(MethodView):
 
 @blp.route("/deploy-targets")
 class DeployTargets(MethodView):
+    @requires("viewer")
     @blp.response(200)
     def get(self) -> dict[str, Any]:
         """Built-in blue/green targets and their active colour."""

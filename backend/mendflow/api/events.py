@@ -8,6 +8,7 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from mendflow.api.access import open_access, requires
 from mendflow.api.body import json_body
 from mendflow.api.schemas import ApiErrorSchema, IngestedSchema
 from mendflow.errors import InvalidError
@@ -33,6 +34,7 @@ def _ingest(source: str, targets: Any = None) -> dict[str, Any]:
 
 @blp.route("/api/events")
 class Events(MethodView):
+    @requires("responder")
     @blp.doc(requestBody=_EVENT_BODY)
     @blp.response(202, IngestedSchema)
     @blp.alt_response(422, schema=ApiErrorSchema)
@@ -43,6 +45,7 @@ class Events(MethodView):
 
 @blp.route("/hooks/<token>")
 class Hook(MethodView):
+    @open_access
     @blp.doc(requestBody=_EVENT_BODY)
     @blp.response(202, IngestedSchema)
     @blp.alt_response(404, schema=ApiErrorSchema)

@@ -8,6 +8,7 @@ from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from mendflow.api.access import requires
 from mendflow.api.body import json_body
 from mendflow.api.schemas import (
     ActivationSchema,
@@ -52,12 +53,14 @@ def _version(value: str | None) -> int | None:
 
 @blp.route("")
 class Flows(MethodView):
+    @requires("viewer")
     @blp.arguments(FlowQuerySchema, location="query")
     @blp.response(200, FlowListSchema)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
         """List flows with their status and last run."""
         return {"items": _runtime().library.list(args["q"])}
 
+    @requires("editor")
     @blp.doc(requestBody=_DOC_BODY)
     @blp.response(201, FlowDetailSchema)
     @blp.alt_response(422, schema=ApiErrorSchema)
@@ -68,6 +71,7 @@ class Flows(MethodView):
 
 @blp.route("/validate")
 class Validate(MethodView):
+    @requires("viewer")
     @blp.doc(requestBody=_DOC_BODY)
     @blp.response(200, ProblemsSchema)
     @blp.alt_response(422, schema=ProblemsSchema)
@@ -83,6 +87,7 @@ class Validate(MethodView):
 
 @blp.route("/import")
 class Import(MethodView):
+    @requires("editor")
     @blp.arguments(ImportQuerySchema, location="query")
     @blp.doc(requestBody=_DOC_BODY)
     @blp.response(201, FlowDetailSchema)
@@ -94,11 +99,13 @@ class Import(MethodView):
 
 @blp.route("/<flow_id>")
 class FlowItem(MethodView):
+    @requires("viewer")
     @blp.response(200, FlowDetailSchema)
     def get(self, flow_id: str) -> dict[str, Any]:
         """A flow's draft, problems, status and webhook URLs."""
         return _runtime().library.get(flow_id)
 
+    @requires("editor")
     @blp.arguments(SaveFlowSchema)
     @blp.response(200, FlowDetailSchema)
     @blp.alt_response(409, schema=ApiErrorSchema, description="Saved by someone else meanwhile.")
@@ -106,6 +113,7 @@ class FlowItem(MethodView):
         """Save the draft; the base revision must be the current one."""
         return _runtime().library.save(flow_id, args["document"], args["base_revision"])
 
+    @requires("editor")
     @blp.response(204)
     def delete(self, flow_id: str) -> None:
         """Delete a flow and its versions (its runs stay in the history)."""
@@ -114,6 +122,7 @@ class FlowItem(MethodView):
 
 @blp.route("/<flow_id>/duplicate")
 class Duplicate(MethodView):
+    @requires("editor")
     @blp.arguments(DuplicateSchema)
     @blp.response(201, FlowDetailSchema)
     def post(self, args: dict[str, Any], flow_id: str) -> dict[str, Any]:
@@ -123,6 +132,7 @@ class Duplicate(MethodView):
 
 @blp.route("/<flow_id>/publish")
 class Publish(MethodView):
+    @requires("editor")
     @blp.arguments(PublishSchema)
     @blp.response(201, FlowDetailSchema)
     @blp.alt_response(422, schema=ApiErrorSchema)
@@ -133,6 +143,7 @@ class Publish(MethodView):
 
 @blp.route("/<flow_id>/activation")
 class Activation(MethodView):
+    @requires("editor")
     @blp.arguments(ActivationSchema)
     @blp.response(200, FlowDetailSchema)
     def post(self, args: dict[str, Any], flow_id: str) -> dict[str, Any]:
@@ -142,6 +153,7 @@ class Activation(MethodView):
 
 @blp.route("/<flow_id>/versions")
 class Versions(MethodView):
+    @requires("viewer")
     @blp.response(200, VersionListSchema)
     def get(self, flow_id: str) -> dict[str, Any]:
         """Published versions, newest first."""
@@ -150,6 +162,7 @@ class Versions(MethodView):
 
 @blp.route("/<flow_id>/versions/<int:version>")
 class VersionItem(MethodView):
+    @requires("viewer")
     @blp.response(200, VersionDetailSchema)
     def get(self, flow_id: str, version: int) -> dict[str, Any]:
         """One published version's document."""
@@ -160,6 +173,7 @@ class VersionItem(MethodView):
 
 @blp.route("/<flow_id>/export")
 class Export(MethodView):
+    @requires("viewer")
     @blp.arguments(ExportQuerySchema, location="query")
     @blp.response(200, description="The flow document as a file, byte-identical to flows/*.json.")
     def get(self, args: dict[str, Any], flow_id: str) -> Response:
@@ -171,6 +185,7 @@ class Export(MethodView):
 
 @blp.route("/<flow_id>/runs")
 class StartRun(MethodView):
+    @requires("editor")
     @blp.arguments(StartRunSchema)
     @blp.response(202, RunStartedSchema)
     @blp.alt_response(422, schema=ApiErrorSchema)

@@ -8,6 +8,7 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from mendflow.api.access import requires
 from mendflow.api.schemas import (
     ApiErrorSchema,
     CancelledSchema,
@@ -33,6 +34,7 @@ def _runtime() -> Any:
 
 @blp.route("")
 class Runs(MethodView):
+    @requires("viewer")
     @blp.arguments(RunQuerySchema, location="query")
     @blp.response(200, RunListSchema)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -43,6 +45,7 @@ class Runs(MethodView):
 
 @blp.route("/compare")
 class Compare(MethodView):
+    @requires("viewer")
     @blp.arguments(CompareQuerySchema, location="query")
     @blp.response(200, ComparisonSchema)
     def get(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -52,6 +55,7 @@ class Compare(MethodView):
 
 @blp.route("/<run_id>/replay")
 class Replay(MethodView):
+    @requires("editor")
     @blp.arguments(ReplaySchema)
     @blp.response(202, RunStartedSchema)
     @blp.alt_response(422, schema=ApiErrorSchema)
@@ -68,6 +72,7 @@ class Replay(MethodView):
 
 @blp.route("/<run_id>")
 class RunItem(MethodView):
+    @requires("viewer")
     @blp.response(200, RunDetailSchema)
     def get(self, run_id: str) -> dict[str, Any]:
         """A run with its event and every step's rendered config, output, logs and timings."""
@@ -76,6 +81,7 @@ class RunItem(MethodView):
 
 @blp.route("/<run_id>/steps/<node_id>/response")
 class StepResponse(MethodView):
+    @requires("responder")
     @blp.arguments(ResponseSchema)
     @blp.response(202, RespondedSchema)
     @blp.alt_response(409, schema=ApiErrorSchema, description="The step is not waiting (already answered?).")
@@ -86,6 +92,7 @@ class StepResponse(MethodView):
 
 @blp.route("/<run_id>/cancel")
 class Cancel(MethodView):
+    @requires("editor")
     @blp.response(202, CancelledSchema)
     @blp.alt_response(409, schema=ApiErrorSchema)
     def post(self, run_id: str) -> dict[str, Any]:

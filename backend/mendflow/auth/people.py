@@ -139,6 +139,11 @@ class People:
         stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
         return check_password_hash(stored, password or "") and user is not None and user.password_hash is not None
 
+    def fingerprint(self, user_id: str) -> str:
+        """The password fingerprint a session cookie carries (see `password_fingerprint`)."""
+        with self.db.sessions() as session:
+            return password_fingerprint(_user(session, user_id).password_hash)
+
     def session_identity(self, user_id: str, fingerprint: str) -> Identity | None:
         """The identity behind a session cookie, or None when the user is gone, inactive or changed password."""
         with self.db.sessions() as session:
