@@ -158,3 +158,18 @@ def test_the_demo_on_call_data_loads_once_and_somebody_is_always_on_call(client:
             at = (now + timedelta(hours=hours)).isoformat().replace("+00:00", "Z")
             [entry] = client.get(f"/api/oncall?team={team}&at={at}").json["items"]
             assert entry["user"] in people, (team, at, entry)
+
+
+def test_the_demo_business_hours_layer_covers_weekday_days_only(client: Any, runtime: Any) -> None:
+    from mendflow.paging.demo import seed_oncall_demo
+
+    for user in ("alice", "bob", "carol", "dave"):
+        runtime.people.create_user(user, f"{user}@example.com", user.title(), "responder")
+    runtime.people.create_team("platform", "Platform")
+    runtime.people.create_team("web", "Web")
+    seed_oncall_demo(runtime.oncall, datetime(2026, 11, 24, 12, tzinfo=UTC))
+    # Wednesday 2026-11-25: 12:00 Berlin is business hours (dave's layer wins), 23:00 is not
+    day = client.get("/api/oncall?schedule=platform-primary&at=2026-11-25T11:00:00Z").json["items"][0]
+    night = client.get("/api/oncall?schedule=platform-primary&at=2026-11-25T22:00:00Z").json["items"][0]
+    assert (day["user"], day["layer_name"]) == ("dave", "Business hours")
+    assert night["layer_name"] == "Daily"
