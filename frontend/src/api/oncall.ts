@@ -434,6 +434,11 @@ export const oncallApi = {
     return toSchedule(await request<Wire>("GET", `/api/schedules/${enc(id)}`, undefined, signal));
   },
 
+  async createSchedule(s: { id: string; name: string; timeZone: string; teamId: string | null; description: string }): Promise<ScheduleSummary> {
+    const body = { id: s.id, name: s.name, time_zone: s.timeZone, team_id: s.teamId, description: s.description, layers: [] };
+    return toSchedule(await request<Wire>("POST", "/api/schedules", body));
+  },
+
   async saveSchedule(s: ScheduleSummary): Promise<ScheduleSummary> {
     const body = {
       name: s.name,

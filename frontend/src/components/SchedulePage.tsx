@@ -30,7 +30,7 @@ export default function SchedulePage({ scheduleId }: { scheduleId: string }) {
   const [shiftError, setShiftError] = useState<string | null>(null);
   const [offsetDays, setOffsetDays] = useState(0);
   const [useMyZone, setUseMyZone] = useState(false);
-  const [editing, setEditing] = useState(false);
+  const [editing, setEditing] = useState(() => new URLSearchParams(location.search).get("edit") === "layers");
   const [version, setVersion] = useState(0);
   const [now, setNow] = useState(() => new Date());
 

@@ -1,11 +1,12 @@
 import { useEffect, useState } from "react";
-import { CalendarClock, CalendarDays, Globe, Users } from "lucide-react";
+import { CalendarClock, CalendarDays, Globe, Plus, Users } from "lucide-react";
 import { oncallApi } from "../api/oncall";
 import type { OnCallEntry, Person, ScheduleSummary } from "../api/oncallTypes";
 import { offsetLabel } from "../format/zone";
 import AppHeader from "./AppHeader";
 import "../styles/oncall.css";
 import AppLink from "./AppLink";
+import CreateScheduleDialog from "./CreateScheduleDialog";
 
 /** /schedules — every schedule with its team, time zone, layers and who is on call on it now. */
 export default function SchedulesPage() {
@@ -13,6 +14,7 @@ export default function SchedulesPage() {
   const [onCall, setOnCall] = useState<Map<string, OnCallEntry[]>>(new Map());
   const [names, setNames] = useState<Map<string, string>>(new Map());
   const [error, setError] = useState<string | null>(null);
+  const [creating, setCreating] = useState(false);
 
   useEffect(() => {
     const controller = new AbortController();
@@ -46,6 +48,9 @@ export default function SchedulesPage() {
             <AppLink to="/oncall" className="button">
               <Users size={16} /> Who is on call
             </AppLink>
+            <button className="primary" onClick={() => setCreating(true)} data-testid="new-schedule">
+              <Plus size={16} /> New schedule
+            </button>
           </div>
         </div>
         {error && <div className="problem-box">{error}</div>}
@@ -54,9 +59,10 @@ export default function SchedulesPage() {
           <div className="empty-state" data-testid="schedules-empty">
             <CalendarClock size={40} strokeWidth={1.4} />
             <h2>No schedules yet</h2>
-            <p>
-              Schedules are created through the API (<code>POST /api/schedules</code>); <code>make run</code> seeds demo ones.
-            </p>
+            <p>A schedule says who is on call when: layers of rotations, combined, with overrides on top.</p>
+            <button className="primary" onClick={() => setCreating(true)}>
+              <Plus size={16} /> New schedule
+            </button>
           </div>
         )}
         {schedules && schedules.length > 0 && (
@@ -89,6 +95,7 @@ export default function SchedulesPage() {
           </div>
         )}
       </main>
+      {creating && <CreateScheduleDialog onClose={() => setCreating(false)} />}
     </div>
   );
 }
