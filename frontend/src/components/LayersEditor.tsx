@@ -12,7 +12,8 @@ function newLayer(n: number, zone: string): Layer {
   return { name: `Layer ${n}`, users: [], rotation: "weekly", shiftLength: null, start: isoInZone(start, zone), timeZone: zone, restrictions: [], extra: {} };
 }
 
-const BUSINESS_HOURS: Restriction = { kind: "weekly", startDay: 0, startTime: "09:00", endDay: 4, endTime: "17:00" };
+/** Weekday business hours: one window per weekday (a single Monday-to-Friday window would include the nights). */
+const BUSINESS_HOURS: Restriction[] = [0, 1, 2, 3, 4].map((d) => ({ kind: "weekly", startDay: d, startTime: "09:00", endDay: d, endTime: "17:00" }));
 
 /**
  * The layers of a schedule as a form: name, rotation (daily, weekly, custom shift length), the people in
@@ -232,7 +233,7 @@ export default function LayersEditor({
             ))}
             {err(`${p}.restrictions`)}
             <div className="button-row">
-              <button type="button" onClick={() => change(i, { restrictions: [...l.restrictions, { ...BUSINESS_HOURS }] })}>
+              <button type="button" onClick={() => change(i, { restrictions: [...l.restrictions, ...BUSINESS_HOURS.map((r) => ({ ...r }))] })}>
                 <Plus size={15} /> Weekday business hours
               </button>
               <button type="button" onClick={() => change(i, { restrictions: [...l.restrictions, { kind: "daily", startDay: null, startTime: "20:00", endDay: null, endTime: "08:00" }] })}>

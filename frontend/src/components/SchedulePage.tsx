@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { ArrowLeft, CalendarDays, CalendarRange, ChevronLeft, ChevronRight, Globe, Layers as LayersIcon, Pencil, UserCheck } from "lucide-react";
 import { ApiError } from "../api/client";
 import { oncallApi } from "../api/oncall";
-import type { OnCallEntry, Override, Person, ScheduleShifts, ScheduleSummary } from "../api/oncallTypes";
+import type { OnCallEntry, Override, Person, Restriction, ScheduleShifts, ScheduleSummary } from "../api/oncallTypes";
 import { dayStarts, localZone, offsetLabel, startOfDay } from "../format/zone";
 import AppHeader from "./AppHeader";
 import "../styles/oncall.css";
@@ -17,6 +17,33 @@ const DAYS = 14;
 function rotationHint(l: ScheduleSummary["layers"][number]): string {
   const rotation = l.rotation === "custom" ? `every ${l.shiftLength ?? "?"}` : l.rotation;
   return l.restrictions.length ? `${rotation}, restricted` : rotation;
+}
+
+const DAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/** "Mon–Fri 09:00–17:00, daily 20:00–08:00": same-day windows with equal hours are grouped by runs of days. */
+function describeRestrictions(rs: Restriction[]): string {
+  const parts: string[] = [];
+  const sameDay = new Map<string, number[]>();
+  for (const r of rs) {
+    if (r.kind === "daily") parts.push(`daily ${r.startTime}–${r.endTime}`);
+    else if (r.startDay === r.endDay && r.startTime < r.endTime) {
+      const key = `${r.startTime}–${r.endTime}`;
+      sameDay.set(key, [...(sameDay.get(key) ?? []), r.startDay ?? 0]);
+    } else parts.push(`${DAY_NAMES[r.startDay ?? 0]} ${r.startTime} – ${DAY_NAMES[r.endDay ?? 0]} ${r.endTime}`);
+  }
+  for (const [hours, days] of sameDay) {
+    const sorted = [...new Set(days)].sort((a, b) => a - b);
+    const runs: string[] = [];
+    for (let i = 0; i < sorted.length; i++) {
+      let j = i;
+      while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+      runs.push(j - i >= 2 ? `${DAY_NAMES[sorted[i]]}–${DAY_NAMES[sorted[j]]}` : sorted.slice(i, j + 1).map((d) => DAY_NAMES[d]).join(", "));
+      i = j;
+    }
+    parts.unshift(`${runs.join(", ")} ${hours}`);
+  }
+  return parts.join("; ");
 }
 
 /** /schedules/:id — who is on call now, the next two weeks per layer and combined, overrides, layers, iCal. */
@@ -259,17 +286,7 @@ export default function SchedulePage({ scheduleId }: { scheduleId: string }) {
                       <li key={i}>
                         <strong>{l.name || `Layer ${i + 1}`}</strong> <span className="muted small">{rotationHint(l)} · {l.timeZone}</span>
                         <div className="small">{l.users.map((u) => names.get(u) ?? u).join(" → ") || <span className="muted">nobody</span>}</div>
-                        {l.restrictions.length > 0 && (
-                          <div className="muted small">
-                            {l.restrictions
-                              .map((r) =>
-                                r.kind === "daily"
-                                  ? `daily ${r.startTime}–${r.endTime}`
-                                  : `${["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][r.startDay ?? 0]} ${r.startTime} – ${["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][r.endDay ?? 0]} ${r.endTime}`,
-                              )
-                              .join(", ")}
-                          </div>
-                        )}
+                        {l.restrictions.length > 0 && <div className="muted small">{describeRestrictions(l.restrictions)}</div>}
                       </li>
                     ))}
                     {schedule.layers.length === 0 && <li className="muted">No layers yet.</li>}
