@@ -147,37 +147,88 @@ def export(flow_id: str, version: str, output: Path | None) -> None:
 @click.argument("event", default="-")
 @click.option("--url", default="http://127.0.0.1:5000", show_default=True, envvar="MENDFLOW_URL",
               help="The mendflow server.")
+@click.option("--token", default=None, envvar="MENDFLOW_API_TOKEN",
+              help="An API token with the responder role or above (also MENDFLOW_API_TOKEN).")
 @click.option("--hook", default=None, help="Send to this webhook token instead of /api/events.")
 @click.option("--wait/--no-wait", default=False, help="Wait for the runs it started to finish.")
 @click.option("--timeout", default=120.0, show_default=True, help="Seconds to wait with --wait.")
-def send_event(event: str, url: str, hook: str | None, wait: bool, timeout: float) -> None:
-    """Send an event (JSON text, @file, or - for stdin) to a running server."""
+def send_event(event: str, url: str, token: str | None, hook: str | None, wait: bool, timeout: float) -> None:
+    """Send an event (JSON text, @file, or - for stdin) to a running server.
+
+    /api/events needs an API token. Without --token or MENDFLOW_API_TOKEN, and when the local
+    instance database can be opened (the same MENDFLOW_* settings as `mendflow serve`), a token
+    that expires after 10 minutes is made for the built-in user mendflow-cli (role responder).
+    """
     if event == "-":
         text = sys.stdin.read()
     elif event.startswith("@"):
         text = Path(event[1:]).read_text()
     else:
         text = event
+    minted = token is None and (not hook or wait)
+    if minted:
+        token = _local_token()
+    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
     target = f"{url.rstrip('/')}/hooks/{hook}" if hook else f"{url.rstrip('/')}/api/events"
     try:
-        response = requests.post(target, data=text.encode(), headers={"Content-Type": "application/json"}, timeout=30)
+        response = requests.post(target, data=text.encode(), headers=headers, timeout=30)
     except requests.RequestException as exc:
         raise click.ClickException(f"cannot reach {url}: {exc}") from None
     body = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
     if response.status_code >= 400:
-        raise click.ClickException(f"{response.status_code}: {body.get('message') or response.text}")
+        hint = ""
+        if response.status_code == 401:
+            hint = (" (the token made from the local database was not accepted by this server)" if minted and token
+                    else " (pass --token or set MENDFLOW_API_TOKEN; `mendflow tokens create` makes one)")
+        raise click.ClickException(f"{response.status_code}: {body.get('message') or response.text}{hint}")
     click.echo(json.dumps(body, indent=2))
     if wait:
-        _wait_for_runs(url, body.get("runs", []), timeout)
+        _wait_for_runs(url, body.get("runs", []), timeout, headers)
 
 
-def _wait_for_runs(url: str, run_ids: list[str], timeout: float) -> None:
+CLI_USER = "mendflow-cli"
+
+
+def _local_token() -> str | None:
+    """A 10-minute responder token of the built-in user mendflow-cli, made in the local instance database.
+
+    None when that database does not exist (a SQLite file is never created here) or cannot be used.
+    """
+    from datetime import timedelta
+
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from mendflow.auth import People, Tokens, lower_role
+    from mendflow.db import Database
+    from mendflow.errors import MendflowError
+
+    settings = _settings()
+    url = make_url(settings.database_url)
+    if url.get_backend_name() == "sqlite" and not (url.database and Path(url.database).is_file()):
+        return None
+    db = Database(settings.database_url)
+    try:
+        user = People(db).ensure_service_user(CLI_USER, "mendflow command line", "responder")
+        tokens = Tokens(db)
+        tokens.delete_expired(CLI_USER)
+        _, secret = tokens.create(CLI_USER, "send-event", lower_role("responder", user["role"]),
+                                  expires_in=timedelta(minutes=10))
+        return secret
+    except (SQLAlchemyError, MendflowError) as exc:
+        click.echo(f"note: no token from the local database ({exc}); pass --token", err=True)
+        return None
+    finally:
+        db.dispose()
+
+
+def _wait_for_runs(url: str, run_ids: list[str], timeout: float, headers: dict[str, str]) -> None:
     deadline = time.monotonic() + timeout
     pending = set(run_ids)
     failed = False
     while pending and time.monotonic() < deadline:
         for run_id in sorted(pending):
-            run = requests.get(f"{url.rstrip('/')}/api/runs/{run_id}", timeout=10).json()
+            run = requests.get(f"{url.rstrip('/')}/api/runs/{run_id}", headers=headers, timeout=10).json()
             if run["status"] in ("succeeded", "failed", "cancelled"):
                 pending.discard(run_id)
                 failed |= run["status"] != "succeeded"
@@ -238,3 +289,166 @@ def revision(message: str) -> None:
     from mendflow.migrations import make_revision
 
     make_revision(_settings().database_url, message)
+
+
+# -- people --------------------------------------------------------------------------------------------------
+
+def _directory(settings: Settings) -> tuple[Any, Any, Any]:
+    """The database (migrated first), with the People and Tokens services on it."""
+    from mendflow.auth import People, Tokens
+    from mendflow.db import Database
+    from mendflow.migrations import upgrade as run_upgrade
+
+    if settings.migrate_on_start:
+        run_upgrade(settings.database_url)
+    db = Database(settings.database_url)
+    return db, People(db), Tokens(db)
+
+
+def _domain_call(call: Any) -> Any:
+    from mendflow.errors import MendflowError
+
+    try:
+        return call()
+    except MendflowError as exc:
+        raise click.ClickException(exc.message) from None
+
+
+_ROLE_CHOICE = click.Choice(["viewer", "responder", "editor", "admin"])
+_ROLE_BRIEF = {"viewer": "reads everything", "responder": "answers alerts, sends events",
+               "editor": "edits flows and schedules", "admin": "manages users, teams and tokens"}
+
+
+@main.group()
+def users() -> None:
+    """Users who sign in: create, list, set-password."""
+
+
+@users.command("create")
+@click.argument("user_id")
+@click.option("--email", required=True)
+@click.option("--name", default=None, help="The display name; the id when left out.")
+@click.option("--role", type=_ROLE_CHOICE, default="viewer", show_default=True)
+@click.option("--password", default=None,
+              help="At least 10 characters. Without one the user cannot sign in (API tokens only); "
+                   "see `mendflow users set-password`.")
+@click.option("--time-zone", default="UTC", show_default=True)
+def users_create(user_id: str, email: str, name: str | None, role: str, password: str | None,
+                 time_zone: str) -> None:
+    """Add a user; USER_ID is their handle (a-z, 0-9, '.', '_', '-')."""
+    db, people, _ = _directory(_settings())
+    try:
+        user = _domain_call(lambda: people.create_user(user_id, email, name or user_id, role, password=password,
+                                                       time_zone=time_zone))
+    finally:
+        db.dispose()
+    click.echo(f"created {user['id']} <{user['email']}> ({user['role']})")
+
+
+@users.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def users_list(as_json: bool) -> None:
+    """Every user with role, state and teams."""
+    db, people, _ = _directory(_settings())
+    try:
+        items = people.list_users()
+    finally:
+        db.dispose()
+    if as_json:
+        click.echo(json.dumps({"items": items}, indent=2))
+        return
+    for user in items:
+        state = "" if user["active"] else "  (inactive)"
+        teams = f"  teams: {', '.join(user['teams'])}" if user["teams"] else ""
+        click.echo(f"{user['id']:<16} {user['email']:<32} {user['role']:<10}{teams}{state}")
+
+
+@users.command("set-password")
+@click.argument("user_id")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="At least 10 characters; asked for when left out.")
+def users_set_password(user_id: str, password: str) -> None:
+    """Set a user's password (their other browser sessions end)."""
+    db, people, _ = _directory(_settings())
+    try:
+        _domain_call(lambda: people.set_password(user_id, password))
+    finally:
+        db.dispose()
+    click.echo(f"password of {user_id} set")
+
+
+@main.group()
+def tokens() -> None:
+    """API tokens (Authorization: Bearer ...): create, list, revoke."""
+
+
+@tokens.command("create")
+@click.option("--user", "user_id", required=True, help="Whose token.")
+@click.option("--role", type=_ROLE_CHOICE, default=None, help="At most the user's role; theirs when left out.")
+@click.option("--name", required=True, help="What the token is for, such as ci or grafana.")
+@click.option("--expires-in", default=None, help="A duration such as 30d or 12h; never expires when left out.")
+def tokens_create(user_id: str, role: str | None, name: str, expires_in: str | None) -> None:
+    """Make a token and print its secret on stdout (shown this once; details go to stderr)."""
+    from datetime import timedelta
+
+    from mendflow.flowdoc import parse_duration
+
+    try:
+        lifetime = timedelta(seconds=parse_duration(expires_in)) if expires_in else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--expires-in") from None
+    db, _, store = _directory(_settings())
+    try:
+        info, secret = _domain_call(lambda: store.create(user_id, name, role, expires_in=lifetime))
+    finally:
+        db.dispose()
+    until = f", expires {info['expires_at']}" if info["expires_at"] else ""
+    click.echo(f"token {info['id']} for {user_id} ({info['role']}{until})", err=True)
+    click.echo(secret)
+
+
+@tokens.command("list")
+@click.option("--user", "user_id", default=None, help="Only this user's tokens.")
+def tokens_list(user_id: str | None) -> None:
+    """Tokens, newest first (never their secrets)."""
+    db, _, store = _directory(_settings())
+    try:
+        items = store.list(user_id)
+    finally:
+        db.dispose()
+    for token in items:
+        click.echo(f"{token['id']}  {token['user_id']:<16} {token['role']:<10} {token['status']:<8} {token['name']}")
+
+
+@tokens.command("revoke")
+@click.argument("token_id")
+def tokens_revoke(token_id: str) -> None:
+    """Stop a token from working."""
+    db, _, store = _directory(_settings())
+    try:
+        _domain_call(lambda: store.revoke(token_id))
+    finally:
+        db.dispose()
+    click.echo(f"token {token_id} revoked")
+
+
+@main.command("seed-demo")
+def seed_demo() -> None:
+    """Create the demo users, teams, schedules and escalation policy that are missing; print how to sign in."""
+    from mendflow.auth.demo import DEMO_USERS, demo_password, seed_people
+    from mendflow.paging.demo import seed_oncall_demo
+    from mendflow.paging.store import OnCallStore
+
+    settings = _settings()
+    db, people, _ = _directory(settings)
+    try:
+        password = demo_password(settings.instance_dir)
+        created = _domain_call(lambda: seed_people(people, password) + seed_oncall_demo(OnCallStore(db)))
+        teams = {user["id"]: user["teams"] for user in people.list_users()}
+    finally:
+        db.dispose()
+    click.echo(f"demo data: created {', '.join(created)}" if created else "demo data: already there")
+    click.echo(f"Sign in at {settings.public_url} as one of:")
+    for user in DEMO_USERS:
+        team_note = f"; teams {', '.join(teams.get(user.id, []))}" if teams.get(user.id) else ""
+        click.echo(f"  {user.email:<20} password {password}   ({user.role}: {_ROLE_BRIEF[user.role]}{team_note})")

@@ -27,7 +27,10 @@ def free_port() -> int:
 
 
 class Server:
-    """One `mendflow serve` process on a free port; `start()` again after `kill()` reuses its database."""
+    """One `mendflow serve` process on a free port; `start()` again after `kill()` reuses its database.
+
+    Before the first start an admin user and an API token are made with the CLI; `api()` sends the token.
+    """
 
     def __init__(self, instance: Path, playbook_dir: Path) -> None:
         self.instance = instance
@@ -36,12 +39,28 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
         self.log = instance / "serve.log"
+        self.token = ""
 
-    def start(self, **env: str) -> Server:
-        self.instance.mkdir(parents=True, exist_ok=True)
+    def environ(self, **env: str) -> dict[str, str]:
         environ = {**os.environ, "MENDFLOW_INSTANCE_DIR": str(self.instance),
                    "MENDFLOW_PLAYBOOK_DIR": str(self.playbook_dir), "MENDFLOW_PUBLIC_URL": self.url, **env}
         environ.pop("MENDFLOW_DATABASE_URL", None)
+        environ.pop("MENDFLOW_API_TOKEN", None)
+        return environ
+
+    def cli(self, *args: str) -> str:
+        """Run `mendflow ARGS...` on this server's instance; its stdout."""
+        done = subprocess.run([MENDFLOW, *args], env=self.environ(), capture_output=True, text=True, cwd=PROJECT_ROOT,
+                              timeout=60)
+        assert done.returncode == 0, f"mendflow {' '.join(args)}: {done.stderr}"
+        return done.stdout
+
+    def start(self, **env: str) -> Server:
+        self.instance.mkdir(parents=True, exist_ok=True)
+        if not self.token:
+            self.cli("users", "create", "root", "--email", "root@example.com", "--role", "admin")
+            self.token = self.cli("tokens", "create", "--user", "root", "--name", "tests").strip()
+        environ = self.environ(**env)
         with self.log.open("ab") as log:
             self.process = subprocess.Popen([MENDFLOW, "serve", "--host", "127.0.0.1", "--port", str(self.port)],
                                             env=environ, stdout=log, stderr=subprocess.STDOUT, cwd=PROJECT_ROOT)
@@ -68,6 +87,8 @@ class Server:
         return self.process.wait(timeout)
 
     def api(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        """A request with the admin token (pass headers= to send other ones)."""
+        kwargs.setdefault("headers", {"Authorization": f"Bearer {self.token}"})
         return requests.request(method, f"{self.url}{path}", timeout=30, **kwargs)
 
 

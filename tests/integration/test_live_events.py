@@ -54,7 +54,7 @@ def test_event_sequence_of_a_run_with_branch_skip_retry_and_wait(server: Server)
         server.start()
         assert server.api("POST", "/api/flows", json=_live_flow(f"http://127.0.0.1:{remote.server_port}/")).ok
         assert server.api("POST", "/api/flows/live/publish", json={}).status_code == 201
-        client.connect(server.url, transports=["websocket"], wait_timeout=10)
+        client.connect(server.url, transports=["websocket"], wait_timeout=10, auth={"token": server.token})
         assert client.call("subscribe", {"room": "flow:live"}, timeout=10) == {"ok": True, "room": "flow:live"}
 
         run_id = server.api("POST", "/api/events", json={"title": "db down", "severity": "critical"}).json()["runs"][0]

@@ -34,7 +34,7 @@ def test_events_from_one_server_reach_a_client_of_another(tmp_path: Path, playbo
         assert worker.api("POST", "/api/flows", json=doc).status_code == 201
         assert worker.api("POST", "/api/flows/elsewhere/publish", json={}).status_code == 201
 
-        client.connect(watcher.url, transports=["websocket"], wait_timeout=10)
+        client.connect(watcher.url, transports=["websocket"], wait_timeout=10, auth={"token": watcher.token})
         assert client.call("subscribe", {"room": "flow:elsewhere"}, timeout=10)["ok"]
         run_id = worker.api("POST", "/api/events", json={"title": "disk full"}).json()["runs"][0]
         wait_for(lambda: ("run.finished", run_id) in [(e, d["run_id"]) for e, d in seen], timeout=15)

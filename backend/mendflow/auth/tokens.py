@@ -14,7 +14,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from mendflow.auth.identity import Identity, identity_of
@@ -92,6 +92,13 @@ class Tokens:
             if token.revoked_at is None:
                 token.revoked_at = utcnow()
             return token_dict(token)
+
+    def delete_expired(self, user_id: str) -> int:
+        """Remove a user's expired tokens (the CLI's short-lived tokens would otherwise pile up)."""
+        with self.db.begin() as conn:
+            table = ApiToken.__table__
+            result = conn.execute(delete(table).where(table.c.user_id == user_id, table.c.expires_at <= utcnow()))
+            return result.rowcount
 
     def authenticate(self, secret: str) -> Identity:
         """The identity a bearer token stands for; UnauthorizedError when it is not (or no longer) valid."""
