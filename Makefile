@@ -21,6 +21,7 @@ WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/index.html $(WEB)/package.json $(W
 ## run: install, build the canvas, migrate the embedded SQLite database, load flows/, serve on $(HOST):$(PORT)
 run: install frontend
 	$(VBIN)/mendflow db upgrade
+	$(VBIN)/mendflow seed-demo
 	$(VBIN)/mendflow serve --host $(HOST) --port $(PORT) --load-flows flows
 
 ## test: the whole suite (unit, API on SQLite and PostgreSQL, integration, browser); benchmarks excluded
