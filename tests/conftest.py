@@ -96,9 +96,20 @@ def app(settings: Settings) -> Iterator[Any]:
 
     app = create_app(settings, start_engine=False)
     runtime = app.extensions["mendflow"]
+    seed_directory(runtime)
     runtime.start()
     yield app
     runtime.close()
+
+
+PAGED_TEAMS = ("storage", "ops")
+
+
+def seed_directory(runtime: Any) -> None:
+    """The teams test flows page (team:storage, team:ops), each with the responder `oncall` as member."""
+    runtime.people.create_user("oncall", "oncall@example.com", "On Call", "responder")
+    for team in PAGED_TEAMS:
+        runtime.people.create_team(team, team.title(), members=["oncall"])
 
 
 @pytest.fixture
@@ -141,7 +152,6 @@ def client(client_as: ClientFactory) -> Any:
 def anonymous(app: Any) -> Any:
     """A test client with no identity at all."""
     return app.test_client()
-
 
 
 def wait_for(predicate: Callable[[], Any], timeout: float = 15.0, interval: float = 0.02) -> Any:

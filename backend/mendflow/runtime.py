@@ -12,9 +12,12 @@ from mendflow.engine.core import Engine
 from mendflow.engine.history import RunHistory
 from mendflow.incidents import IncidentService
 from mendflow.integrations import Services
+from mendflow.integrations.email import SmtpSender
 from mendflow.library import FlowLibrary
 from mendflow.migrations import upgrade
 from mendflow.nodes.registry import Registry, default_registry
+from mendflow.paging import Directory, Pager, ResponseTokens
+from mendflow.paging.store import OnCallStore
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +34,8 @@ class Runtime:
     incidents: IncidentService
     people: People
     tokens: Tokens
+    oncall: OnCallStore
+    pager: Pager
 
     @classmethod
     def build(cls, settings: Settings, *, registry: Registry | None = None) -> Runtime:
@@ -43,11 +48,17 @@ class Runtime:
                                     work_dir=settings.instance_dir / "runner",
                                     allow_link_local=settings.http_allow_link_local)
         services.incidents = incidents
+        directory = Directory(db)
+        email = SmtpSender(settings.smtp_host, settings.smtp_port, settings.smtp_from, settings.smtp_username,
+                           settings.smtp_password, settings.smtp_security)
+        services.pager = Pager(db, directory, email=email, chat=services.chat, http=services.http,
+                               incidents=incidents, tokens=ResponseTokens(settings.secret_key),
+                               public_url=settings.public_url)
         library = FlowLibrary(db, registry, public_url=settings.public_url)
         engine = Engine(db, registry, services, triggers=library.active_triggers, workers=settings.workers,
                         fault_inject=settings.fault_inject, env={"url": settings.public_url})
         return cls(settings, db, registry, services, library, engine, RunHistory(db), incidents,
-                   people=People(db), tokens=Tokens(db))
+                   people=People(db), tokens=Tokens(db), oncall=OnCallStore(db), pager=services.pager)
 
     def start(self) -> None:
         self.engine.start()

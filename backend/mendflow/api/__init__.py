@@ -8,7 +8,7 @@ from flask import Flask, Response, current_app, render_template_string, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
-from mendflow.api import catalog, desk, events, flows, runs, signin, teams, tokens, users
+from mendflow.api import catalog, desk, events, flows, incidents, oncall, respond, runs, signin, teams, tokens, users
 from mendflow.api.access import SECURITY, SECURITY_SCHEMES, guard
 from mendflow.api.body import error_response as _error
 from mendflow.api.body import parse_json_body
@@ -23,8 +23,9 @@ def register_api(app: Flask) -> Api:
                                 "security": SECURITY})
     for name, scheme in SECURITY_SCHEMES.items():
         api.spec.components.security_scheme(name, scheme)
-    for module in (flows, runs, events, catalog, desk, signin, users, teams, tokens):
+    for module in (flows, runs, events, catalog, desk, incidents, oncall, signin, users, teams, tokens):
         api.register_blueprint(module.blp)
+    respond.register(app)
     app.register_error_handler(MendflowError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
     app.before_request(guard)

@@ -10,42 +10,15 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from mendflow.api.access import requires
-from mendflow.api.schemas import RespondedSchema, ResponseSchema
 from mendflow.errors import NotFoundError
-from mendflow.incidents import incident_dict
 from mendflow.integrations.builtin.tickets import ticket_dict
-from mendflow.models import Alert, ChatRoom, DeployTarget, Incident, Ticket
+from mendflow.models import ChatRoom, DeployTarget, Ticket
 
 blp = Blueprint("desk", __name__, url_prefix="/api", description="Built-in incidents, tickets, chat and alerts")
 
 
 def _runtime() -> Any:
     return current_app.extensions["mendflow"]
-
-
-@blp.route("/incidents")
-class Incidents(MethodView):
-    @requires("viewer")
-    @blp.response(200)
-    def get(self) -> dict[str, Any]:
-        """Incidents, newest first."""
-        with _runtime().db.engine.connect() as conn:
-            table = Incident.__table__
-            rows = conn.execute(select(table).order_by(table.c.id.desc()).limit(200)).all()
-        return {"items": [incident_dict(r) for r in rows]}
-
-
-@blp.route("/incidents/<int:incident_id>")
-class IncidentItem(MethodView):
-    @requires("viewer")
-    @blp.response(200)
-    def get(self, incident_id: int) -> dict[str, Any]:
-        """An incident with its timeline."""
-        runtime = _runtime()
-        incident = runtime.incidents.get(incident_id)
-        if incident is None:
-            raise NotFoundError(f"no incident {incident_id}")
-        return {**incident, "timeline": runtime.incidents.timeline(incident_id)}
 
 
 @blp.route("/tickets")
@@ -97,22 +70,6 @@ class Alerts(MethodView):
     def get(self) -> dict[str, Any]:
         """Open in-app alerts (the responder inbox)."""
         return {"items": _runtime().services.alerts.open_alerts()}
-
-
-@blp.route("/alerts/<int:alert_id>/response")
-class AlertResponse(MethodView):
-    @requires("responder")
-    @blp.arguments(ResponseSchema)
-    @blp.response(202, RespondedSchema)
-    def post(self, args: dict[str, Any], alert_id: int) -> dict[str, Any]:
-        """Answer an alert; its flow goes on through the chosen port."""
-        runtime = _runtime()
-        with runtime.db.sessions() as session:
-            alert = session.get(Alert, alert_id)
-            if alert is None:
-                raise NotFoundError(f"no alert {alert_id}")
-            run_id, node_id = alert.run_id, alert.node_id
-        return runtime.engine.respond(run_id, node_id, args).result(timeout=30)
 
 
 @blp.route("/deploy-targets")
