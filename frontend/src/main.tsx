@@ -4,14 +4,17 @@ import "@xyflow/react/dist/style.css";
 import "./styles/app.css";
 import App from "./components/App";
 import NodeTypesProvider from "./components/NodeTypesProvider";
+import SessionGate from "./components/SessionGate";
 import ToastHost from "./components/ToastHost";
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <ToastHost>
-      <NodeTypesProvider>
-        <App />
-      </NodeTypesProvider>
+      <SessionGate>
+        <NodeTypesProvider>
+          <App />
+        </NodeTypesProvider>
+      </SessionGate>
     </ToastHost>
   </StrictMode>,
 );

@@ -28,6 +28,7 @@ from tests.e2e.conftest import (  # noqa: F401  (pytest fixtures)
     browser,
     playwright_instance,
     server,
+    signed_in,
 )
 
 RESULTS = Path(__file__).parent / "results"
@@ -151,12 +152,12 @@ def test_open_and_drag_1000_nodes(page_factory_bench, server: Server) -> None:  
 
 
 @pytest.fixture
-def page_factory_bench(browser, server: Server):  # noqa: F811
+def page_factory_bench(browser, server: Server, signed_in: str):  # noqa: F811
     RESULTS.mkdir(exist_ok=True)
     contexts = []
 
     def make() -> Page:
-        ctx = browser.new_context(viewport=VIEWPORT, base_url=server.url)
+        ctx = browser.new_context(viewport=VIEWPORT, base_url=server.url, storage_state=signed_in)
         contexts.append(ctx)
         return ctx.new_page()
 

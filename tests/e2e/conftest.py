@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -77,16 +78,24 @@ def ensure_chromium() -> str:
 
 
 class Server:
-    """A running `mendflow serve` with a small JSON client for set-up and assertions."""
+    """A running `mendflow serve` with a small JSON client for set-up and assertions.
 
-    def __init__(self, url: str, process: subprocess.Popen[bytes], log: Path):
+    The database holds the demo people (`mendflow seed-demo`): `demo_password` signs any of them in
+    (admin, alice, bob, carol, dave, vera @example.com); `token` is an admin API token the client sends.
+    """
+
+    def __init__(self, url: str, process: subprocess.Popen[bytes], log: Path, token: str = "",
+                 demo_password: str = ""):
         self.url = url
         self.process = process
         self.log = log
+        self.token = token
+        self.demo_password = demo_password
 
     def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
         data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.url + path, data=data, method=method)
+        req = urllib.request.Request(self.url + path, data=data, method=method,
+                                     headers={"Authorization": f"Bearer {self.token}"})
         if data is not None:
             req.add_header("Content-Type", "application/json")
         try:
@@ -99,13 +108,26 @@ class Server:
             return err.code, json.loads(raw) if raw else None
 
     def raw(self, path: str) -> bytes:
-        with urllib.request.urlopen(self.url + path, timeout=30) as resp:
+        req = urllib.request.Request(self.url + path, headers={"Authorization": f"Bearer {self.token}"})
+        with urllib.request.urlopen(req, timeout=30) as resp:
             return resp.read()
 
     def get(self, path: str) -> Any:
         status, body = self.request("GET", path)
         assert status == 200, (path, status, body)
         return body
+
+
+def _seed(exe: str, env: dict[str, str]) -> tuple[str, str]:
+    """`mendflow seed-demo` and an admin token, as `make run` users would: the demo password and the token."""
+    seeded = subprocess.run([exe, "seed-demo"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert seeded.returncode == 0, seeded.stderr
+    found = re.search(r"admin@example\.com\s+password (\S+)", seeded.stdout)
+    assert found, seeded.stdout
+    made = subprocess.run([exe, "tokens", "create", "--user", "admin", "--name", "e2e"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0, made.stderr
+    return found.group(1), made.stdout.strip()
 
 
 @pytest.fixture(scope="session")
@@ -117,12 +139,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     tmp = tmp_path_factory.mktemp("e2e")
     port = _free_port()
     log = tmp / "serve.log"
-    env = {**os.environ, "MENDFLOW_DATABASE_URL": f"sqlite:///{tmp}/e2e.db"}
+    env = {**os.environ, "MENDFLOW_DATABASE_URL": f"sqlite:///{tmp}/e2e.db", "MENDFLOW_INSTANCE_DIR": str(tmp)}
     exe = Path(sys.executable).parent / "mendflow"
+    demo_password, token = _seed(str(exe), env)
     cmd = [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port)]
     with log.open("wb") as out:
         process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    srv = Server(f"http://127.0.0.1:{port}", process, log)
+    srv = Server(f"http://127.0.0.1:{port}", process, log, token, demo_password)
     deadline = time.monotonic() + 40
     while True:
         if process.poll() is not None:
@@ -179,10 +202,34 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     setattr(item, f"rep_{report.when}", report)
 
 
+def sign_in(page: Page, email: str, password: str) -> None:
+    """Sign in through the sign-in page the app shows to someone without a session."""
+    page.get_by_test_id("signin-email").fill(email)
+    page.get_by_test_id("signin-password").fill(password)
+    page.get_by_test_id("signin-submit").click()
+    page.get_by_test_id("signin-page").wait_for(state="detached")
+
+
+@pytest.fixture(scope="session")
+def signed_in(browser: Browser, server: Server, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Browser storage (the session cookie) of the demo admin, signed in once through the real sign-in page."""
+    context = browser.new_context(viewport=VIEWPORT, base_url=server.url)
+    try:
+        page = context.new_page()
+        page.goto("/")
+        sign_in(page, "admin@example.com", server.demo_password)
+        path = tmp_path_factory.mktemp("browser") / "admin.json"
+        context.storage_state(path=str(path))
+    finally:
+        context.close()
+    return str(path)
+
+
 @pytest.fixture
-def page(browser: Browser, server: Server, request: pytest.FixtureRequest) -> Iterator[Page]:
+def page(browser: Browser, server: Server, signed_in: str, request: pytest.FixtureRequest) -> Iterator[Page]:
     ARTIFACTS.mkdir(exist_ok=True)
-    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, base_url=server.url)
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, base_url=server.url,
+                                  storage_state=signed_in)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.url)
     pg = context.new_page()
     errors: list[str] = []

@@ -54,8 +54,18 @@ export class ConflictError extends ApiError {
   }
 }
 
+const unauthorizedListeners = new Set<() => void>();
+
+/** Call `listener` whenever the server answers 401 (except to a sign-in attempt): the session has ended. */
+export function onUnauthorized(listener: () => void): () => void {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
 export async function request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-  const init: RequestInit = { method, signal, headers: { Accept: "application/json" }, credentials: "same-origin" };
+  // X-Requested-With: the server's CSRF check for requests that sign in with the session cookie.
+  const headers = { Accept: "application/json", "X-Requested-With": "mendflow" };
+  const init: RequestInit = { method, signal, headers, credentials: "same-origin" };
   if (body !== undefined) {
     init.body = JSON.stringify(body);
     init.headers = { ...init.headers, "Content-Type": "application/json" };
@@ -77,6 +87,7 @@ export async function request<T>(method: string, path: string, body?: unknown, s
       data = { message: text.slice(0, 300) };
     }
   }
+  if (response.status === 401 && path !== "/api/auth/login") for (const l of unauthorizedListeners) l();
   if (response.status === 409 && path.startsWith("/api/flows/")) throw new ConflictError(data);
   if (!response.ok) throw new ApiError(response.status, data);
   return data as T;

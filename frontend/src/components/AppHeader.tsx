@@ -1,8 +1,9 @@
 import type { ReactNode } from "react";
 import { navigate } from "../hooks/useRoute";
 import AppNav from "./AppNav";
+import UserMenu from "./UserMenu";
 
-/** The top bar with the product mark; pages add their own controls on the right. */
+/** The top bar with the product mark and the signed-in user; pages add their own controls on the right. */
 export default function AppHeader({ children }: { children?: ReactNode }) {
   return (
     <header className="app-header">
@@ -19,6 +20,7 @@ export default function AppHeader({ children }: { children?: ReactNode }) {
       </a>
       <AppNav />
       <div className="app-header-rest">{children}</div>
+      <UserMenu />
     </header>
   );
 }

@@ -13,6 +13,7 @@ import {
   Upload,
 } from "lucide-react";
 import type { FlowStatus } from "../api/types";
+import { useCan } from "../hooks/useSession";
 import FlowStatusBadge from "./FlowStatusBadge";
 
 interface Props {
@@ -46,13 +47,15 @@ interface Props {
 
 /** The editor's top bar: the flow's name and state, history, layout, import/export, run, save and publish. */
 export default function EditorToolbar(p: Props) {
+  const canEdit = useCan("editor");
+  const readOnly = canEdit ? undefined : "Your role may read this flow but not change it (editor needed)";
   return (
     <header className="editor-toolbar" data-testid="editor-toolbar">
       <button className="icon-button" onClick={p.onBack} title="Back to flows" aria-label="Back to flows" data-testid="back-to-flows">
         <ArrowLeft size={18} />
       </button>
       <img src="/favicon.svg" alt="" width={22} height={22} className="toolbar-mark" />
-      <input className="flow-title-input" value={p.name} onChange={(e) => p.onRename(e.target.value)} aria-label="Flow name" data-testid="flow-title" />
+      <input className="flow-title-input" value={p.name} onChange={(e) => p.onRename(e.target.value)} readOnly={!canEdit} aria-label="Flow name" data-testid="flow-title" />
       <FlowStatusBadge status={p.isDirty ? (p.publishedVersion ? "modified" : "draft") : p.status} publishedVersion={p.publishedVersion} />
       <span className={`save-state${p.isDirty ? " dirty" : ""}`} data-testid="save-state">
         {p.saving ? "Saving…" : p.isDirty ? "Unsaved changes" : `Saved · rev ${p.revision}`}
@@ -79,7 +82,7 @@ export default function EditorToolbar(p: Props) {
         <button className="icon-button" onClick={p.onHistory} title="Version history" aria-label="Version history" data-testid="history">
           <History size={17} />
         </button>
-        <button className="icon-button" onClick={p.onImport} title="Import a flow" aria-label="Import" data-testid="editor-import">
+        <button className="icon-button" onClick={p.onImport} disabled={!canEdit} title={readOnly ?? "Import a flow"} aria-label="Import" data-testid="editor-import">
           <Upload size={17} />
         </button>
         <a className="icon-button" href={p.exportUrl} download={p.exportName} onClick={p.onExport} title="Export the saved draft as JSON" aria-label="Export" data-testid="export">
@@ -90,17 +93,17 @@ export default function EditorToolbar(p: Props) {
         </button>
       </div>
       <label className="switch with-label" title={p.publishedVersion === null ? "Publish the flow to activate it" : "Active flows start runs on matching events"}>
-        <input type="checkbox" checked={p.active} disabled={p.publishedVersion === null} onChange={p.onToggleActive} data-testid="active-toggle" />
+        <input type="checkbox" checked={p.active} disabled={p.publishedVersion === null || !canEdit} onChange={p.onToggleActive} data-testid="active-toggle" />
         <span />
         Active
       </label>
-      <button onClick={p.onRun} data-testid="run-sample">
+      <button onClick={p.onRun} disabled={!canEdit} title={readOnly} data-testid="run-sample">
         <Play size={15} /> Run with sample event
       </button>
-      <button onClick={p.onSave} disabled={p.saving} data-testid="save" className={p.isDirty ? "accent" : undefined}>
+      <button onClick={p.onSave} disabled={p.saving || !canEdit} title={readOnly} data-testid="save" className={p.isDirty ? "accent" : undefined}>
         <Save size={15} /> Save draft
       </button>
-      <button className="primary" onClick={p.onPublish} disabled={p.saving} data-testid="publish" title={p.problemCount ? "Fix the problems before publishing" : undefined}>
+      <button className="primary" onClick={p.onPublish} disabled={p.saving || !canEdit} data-testid="publish" title={readOnly ?? (p.problemCount ? "Fix the problems before publishing" : undefined)}>
         <Rocket size={15} /> Publish
       </button>
     </header>

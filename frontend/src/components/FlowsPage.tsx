@@ -4,6 +4,7 @@ import { api } from "../api/client";
 import type { FlowSummary } from "../api/types";
 import { relativeTime } from "../format/time";
 import { useDebouncedValue } from "../hooks/useDebouncedValue";
+import { useCan } from "../hooks/useSession";
 import { navigate } from "../hooks/useRoute";
 import { useToasts } from "../hooks/useToasts";
 import AppHeader from "./AppHeader";
@@ -23,6 +24,8 @@ type Dialog =
 
 /** The list of flows: search, create, rename, duplicate, delete, import, export, activate. */
 export default function FlowsPage() {
+  const canEdit = useCan("editor");
+  const readOnly = canEdit ? undefined : "Your role may read flows but not change them (editor needed)";
   const [query, setQuery] = useState("");
   const q = useDebouncedValue(query.trim(), 200);
   const [flows, setFlows] = useState<FlowSummary[] | null>(null);
@@ -78,10 +81,10 @@ export default function FlowsPage() {
             <p className="muted">Self-healing flows: a trigger, the people to page, the tickets, chats and fixes that follow.</p>
           </div>
           <div className="flows-actions">
-            <button onClick={() => setDialog({ kind: "import" })} data-testid="import-flow">
+            <button onClick={() => setDialog({ kind: "import" })} disabled={!canEdit} title={readOnly} data-testid="import-flow">
               <Upload size={16} /> Import
             </button>
-            <button className="primary" onClick={() => setDialog({ kind: "create" })} data-testid="new-flow">
+            <button className="primary" onClick={() => setDialog({ kind: "create" })} disabled={!canEdit} title={readOnly} data-testid="new-flow">
               <Plus size={16} /> New flow
             </button>
           </div>
@@ -110,7 +113,7 @@ export default function FlowsPage() {
               <>
                 <h2>No flows yet</h2>
                 <p>Create your first flow, or import one exported from another mendflow.</p>
-                <button className="primary" onClick={() => setDialog({ kind: "create" })}>
+                <button className="primary" onClick={() => setDialog({ kind: "create" })} disabled={!canEdit} title={readOnly}>
                   <Plus size={16} /> New flow
                 </button>
               </>
@@ -161,7 +164,7 @@ export default function FlowsPage() {
                       <input
                         type="checkbox"
                         checked={f.active}
-                        disabled={f.publishedVersion === null}
+                        disabled={f.publishedVersion === null || !canEdit}
                         onChange={() => toggleActive(f)}
                         aria-label={`Active: ${f.name}`}
                       />
@@ -186,16 +189,16 @@ export default function FlowsPage() {
                   </td>
                   <td className="muted">{relativeTime(f.updatedAt)}</td>
                   <td className="row-actions">
-                    <button className="icon-button" title="Rename" aria-label={`Rename ${f.name}`} onClick={() => setDialog({ kind: "rename", flow: f })}>
+                    <button className="icon-button" title={readOnly ?? "Rename"} aria-label={`Rename ${f.name}`} disabled={!canEdit} onClick={() => setDialog({ kind: "rename", flow: f })}>
                       <Pencil size={16} />
                     </button>
-                    <button className="icon-button" title="Duplicate" aria-label={`Duplicate ${f.name}`} onClick={() => duplicate(f)}>
+                    <button className="icon-button" title={readOnly ?? "Duplicate"} aria-label={`Duplicate ${f.name}`} disabled={!canEdit} onClick={() => duplicate(f)}>
                       <Copy size={16} />
                     </button>
                     <a className="icon-button" title="Export JSON" aria-label={`Export ${f.name}`} href={api.exportUrl(f.id)} download={`${f.id}.json`}>
                       <Download size={16} />
                     </a>
-                    <button className="icon-button danger" title="Delete" aria-label={`Delete ${f.name}`} onClick={() => setDialog({ kind: "delete", flow: f })}>
+                    <button className="icon-button danger" title={readOnly ?? "Delete"} aria-label={`Delete ${f.name}`} disabled={!canEdit} onClick={() => setDialog({ kind: "delete", flow: f })}>
                       <Trash2 size={16} />
                     </button>
                   </td>
