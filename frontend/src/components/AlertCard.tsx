@@ -7,6 +7,7 @@ import { relativeTime } from "../format/time";
 import AppLink from "./AppLink";
 import IncidentStatusBadge from "./IncidentStatusBadge";
 import IncidentTimeline from "./IncidentTimeline";
+import { useCan } from "../hooks/useSession";
 import SeverityBadge from "./SeverityBadge";
 
 export type Outcome = { tone: "done" | "conflict" | "error"; text: string; choice?: string };
@@ -38,6 +39,7 @@ export default function AlertCard({
   const [busy, setBusy] = useState<string | null>(null);
   const [incidentNote, setIncidentNote] = useState<{ tone: "done" | "error"; text: string } | null>(null);
   const incident = alert.incident;
+  const canRespond = useCan("responder");
   const answered = outcome?.tone === "done" || outcome?.tone === "conflict";
   const severity = incident?.severity ?? "warning";
 
@@ -124,7 +126,7 @@ export default function AlertCard({
             <button
               key={choice}
               className={`respond-choice${n === 0 ? " primary" : ""}`}
-              disabled={busy !== null}
+              disabled={!canRespond || busy !== null}
               onClick={() => respond(choice)}
               data-testid="response-button"
             >
@@ -137,13 +139,13 @@ export default function AlertCard({
       {incident && incident.status !== "resolved" && (
         <div className="respond-incident-actions">
           <button
-            disabled={busy !== null || incident.status !== "triggered" || incidentNote?.tone === "done"}
+            disabled={!canRespond || busy !== null || incident.status !== "triggered" || incidentNote?.tone === "done"}
             onClick={() => incidentAction("acknowledge")}
             data-testid="alert-acknowledge"
           >
             <Eye size={16} /> Acknowledge
           </button>
-          <button disabled={busy !== null} onClick={() => incidentAction("resolve")} data-testid="alert-resolve">
+          <button disabled={!canRespond || busy !== null} onClick={() => incidentAction("resolve")} data-testid="alert-resolve">
             <CircleCheck size={16} /> Resolve
           </button>
         </div>

@@ -5,6 +5,7 @@ import { oncallApi } from "../api/oncall";
 import type { Incident } from "../api/oncallTypes";
 import { absoluteTime, relativeTime } from "../format/time";
 import { useLiveReload } from "../hooks/useLiveReload";
+import { useCan } from "../hooks/useSession";
 import { useToasts } from "../hooks/useToasts";
 import AppHeader from "./AppHeader";
 import "../styles/oncall.css";
@@ -25,6 +26,7 @@ export default function IncidentPage({ incidentId }: { incidentId: string }) {
   const [names, setNames] = useState<Map<string, string>>(new Map());
   const [flowNames, setFlowNames] = useState<Map<string, string>>(new Map());
   const toasts = useToasts();
+  const canRespond = useCan("responder");
 
   useEffect(() => {
     // names for people and flows; the page works with ids when these cannot be read
@@ -100,7 +102,8 @@ export default function IncidentPage({ incidentId }: { incidentId: string }) {
                 <div className="incident-actions">
                   <button
                     className="accent"
-                    disabled={incident.status !== "triggered" || busy !== null}
+                    disabled={!canRespond || incident.status !== "triggered" || busy !== null}
+                    title={canRespond ? undefined : "Responders and above acknowledge incidents"}
                     onClick={() => act("acknowledge")}
                     data-testid="acknowledge"
                   >
@@ -108,7 +111,8 @@ export default function IncidentPage({ incidentId }: { incidentId: string }) {
                   </button>
                   <button
                     className="primary"
-                    disabled={incident.status === "resolved" || busy !== null}
+                    disabled={!canRespond || incident.status === "resolved" || busy !== null}
+                    title={canRespond ? undefined : "Responders and above resolve incidents"}
                     onClick={() => act("resolve")}
                     data-testid="resolve"
                   >

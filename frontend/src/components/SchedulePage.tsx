@@ -4,6 +4,7 @@ import { ApiError } from "../api/client";
 import { oncallApi } from "../api/oncall";
 import type { OnCallEntry, Override, Person, Restriction, ScheduleShifts, ScheduleSummary } from "../api/oncallTypes";
 import { dayStarts, localZone, offsetLabel, startOfDay } from "../format/zone";
+import { useCan } from "../hooks/useSession";
 import AppHeader from "./AppHeader";
 import "../styles/oncall.css";
 import AppLink from "./AppLink";
@@ -114,8 +115,7 @@ export default function SchedulePage({ scheduleId }: { scheduleId: string }) {
     return userColours(order);
   }, [schedule, shifts, overrides]);
   const legend = [...colours.entries()];
-  // Until the session (helper "auth") says who may edit, offer editing and let the API's 403 speak.
-  const canEdit = true;
+  const canEdit = useCan("editor");
 
   if (error && !schedule) {
     return (
@@ -270,7 +270,7 @@ export default function SchedulePage({ scheduleId }: { scheduleId: string }) {
                     </button>
                   )}
                 </div>
-                {editing ? (
+                {editing && canEdit ? (
                   <LayersEditor
                     schedule={schedule}
                     users={users}

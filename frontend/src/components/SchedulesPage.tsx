@@ -3,6 +3,7 @@ import { CalendarClock, CalendarDays, Globe, Plus, Users } from "lucide-react";
 import { oncallApi } from "../api/oncall";
 import type { OnCallEntry, Person, ScheduleSummary } from "../api/oncallTypes";
 import { offsetLabel } from "../format/zone";
+import { useCan } from "../hooks/useSession";
 import AppHeader from "./AppHeader";
 import "../styles/oncall.css";
 import AppLink from "./AppLink";
@@ -15,6 +16,7 @@ export default function SchedulesPage() {
   const [names, setNames] = useState<Map<string, string>>(new Map());
   const [error, setError] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
+  const canEdit = useCan("editor");
 
   useEffect(() => {
     const controller = new AbortController();
@@ -48,9 +50,11 @@ export default function SchedulesPage() {
             <AppLink to="/oncall" className="button">
               <Users size={16} /> Who is on call
             </AppLink>
-            <button className="primary" onClick={() => setCreating(true)} data-testid="new-schedule">
-              <Plus size={16} /> New schedule
-            </button>
+            {canEdit && (
+              <button className="primary" onClick={() => setCreating(true)} data-testid="new-schedule">
+                <Plus size={16} /> New schedule
+              </button>
+            )}
           </div>
         </div>
         {error && <div className="problem-box">{error}</div>}
@@ -60,9 +64,11 @@ export default function SchedulesPage() {
             <CalendarClock size={40} strokeWidth={1.4} />
             <h2>No schedules yet</h2>
             <p>A schedule says who is on call when: layers of rotations, combined, with overrides on top.</p>
-            <button className="primary" onClick={() => setCreating(true)}>
-              <Plus size={16} /> New schedule
-            </button>
+            {canEdit && (
+              <button className="primary" onClick={() => setCreating(true)}>
+                <Plus size={16} /> New schedule
+              </button>
+            )}
           </div>
         )}
         {schedules && schedules.length > 0 && (
