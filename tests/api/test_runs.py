@@ -200,7 +200,7 @@ def test_a_waiting_alert_shows_its_wait_and_resumes_on_response(client: Any, wai
     assert done["status"] == "succeeded"
     steps = _steps(done)
     assert (steps["page"]["status"], steps["page"]["port"]) == ("succeeded", "Fix")
-    assert steps["page"]["output"]["responder"] == "alice"
+    assert steps["page"]["output"]["responder"] == "test-admin"  # the caller, not the body's "user"
     assert steps["fix"]["status"] == "succeeded"
     assert steps["room"]["status"] == "skipped"
     assert steps["page"]["wait"] is None

@@ -36,7 +36,7 @@ def _live_flow(remote: str) -> dict[str, Any]:
         {"id": "cond", "type": "logic.condition", "config": {"expression": "event.severity == 'critical'"}},
         {"id": "note", "type": "ticket.create", "config": {"title": "not critical"}},
         {"id": "call", "type": "runbook.http", "config": {"url": remote}, "retry": {"attempts": 2, "backoff": "0.2s"}},
-        {"id": "ask", "type": "alert.notify", "config": {"recipients": ["team:ops"], "message": "go?",
+        {"id": "ask", "type": "alert.notify", "config": {"recipients": ["user:root"], "message": "go?",
                                                          "responses": ["Go"], "timeout": "5m"}},
         {"id": "done", "type": "incident.resolve"},
     ], [("hook", "cond"), ("cond", "note", "false"), ("cond", "call", "true"), ("call", "ask"),

@@ -8,7 +8,7 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from mendflow.api.access import requires
+from mendflow.api.access import current_identity, requires
 from mendflow.api.schemas import (
     ApiErrorSchema,
     CancelledSchema,
@@ -86,8 +86,9 @@ class StepResponse(MethodView):
     @blp.response(202, RespondedSchema)
     @blp.alt_response(409, schema=ApiErrorSchema, description="The step is not waiting (already answered?).")
     def post(self, args: dict[str, Any], run_id: str, node_id: str) -> dict[str, Any]:
-        """Answer a waiting step; the run goes on through the port named by the choice."""
-        return _runtime().engine.respond(run_id, node_id, args).result(timeout=30)
+        """Answer a waiting step as the caller; the run goes on through the port named by the choice."""
+        response = {**args, "user": current_identity().user_id, "via": "api"}
+        return _runtime().engine.respond(run_id, node_id, response).result(timeout=30)
 
 
 @blp.route("/<run_id>/cancel")

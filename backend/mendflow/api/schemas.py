@@ -225,7 +225,8 @@ class ComparisonSchema(Schema):
 
 class ResponseSchema(Schema):
     choice = fields.String(required=True, validate=validate.Length(min=1))
-    user = fields.String(load_default="api", validate=validate.Length(min=1, max=200))
+    user = fields.String(load_default="api", validate=validate.Length(min=1, max=200), metadata={
+        "description": "Ignored: an answer is always the signed-in caller's (kept so older clients are not refused)."})
     comment = fields.String(load_default="")
 
 
