@@ -78,7 +78,7 @@ export default function AlertCard({
           {incident && <IncidentStatusBadge status={incident.status} />}
           <span className="muted small">
             <Clock size={12} /> {relativeTime(alert.createdAt)}
-            {expiry && ` · ${expiry}`}
+            {expiry && !answered && ` · ${expiry}`}
           </span>
         </div>
         <h2 className="respond-title" data-testid="alert-title">

@@ -1,5 +1,5 @@
 import { Inbox, Mail, MessageSquare, Webhook, type LucideIcon } from "lucide-react";
-import type { Alert } from "../api/oncallTypes";
+import type { Alert, Notification } from "../api/oncallTypes";
 import { absoluteTime } from "../format/time";
 import AppLink from "./AppLink";
 
@@ -11,7 +11,36 @@ function alertState(a: Alert, names?: Map<string, string>): string {
   return a.status.replace(/_/g, " ");
 }
 
-/** The alerts of an incident: who was notified, on which channel, when, at which escalation level, and why. */
+/** One person paged at one escalation step, on every channel they were reached on (the reason is said once). */
+interface Paged {
+  userId: string;
+  userName: string | null;
+  level: number | null;
+  round: number | null;
+  via: string;
+  reason: string;
+  sentAt: string | null;
+  channels: Notification[];
+}
+
+function byPerson(notifications: Notification[]): Paged[] {
+  const groups = new Map<string, Paged>();
+  for (const n of notifications) {
+    const key = `${n.userId}|${n.level}|${n.round}|${n.via}|${n.reason}`;
+    const g = groups.get(key);
+    if (g) g.channels.push(n);
+    else groups.set(key, { userId: n.userId, userName: n.userName, level: n.level, round: n.round, via: n.via, reason: n.reason, sentAt: n.sentAt, channels: [n] });
+  }
+  return [...groups.values()];
+}
+
+/** Levels and rounds are numbered from 0 on the wire; people count from 1. */
+function levelText(p: Paged): string {
+  if (p.level === null) return "—";
+  return `level ${p.level + 1}${p.round ? `, round ${p.round + 1}` : ""}`;
+}
+
+/** The alerts of an incident: who was notified, on which channels, when, at which escalation level, and why. */
 export default function IncidentAlerts({ alerts, names }: { alerts: Alert[]; names?: Map<string, string> }) {
   if (!alerts.length) return <p className="muted">No alerts were sent for this incident.</p>;
   return (
@@ -39,37 +68,36 @@ export default function IncidentAlerts({ alerts, names }: { alerts: Alert[]; nam
                 </tr>
               </thead>
               <tbody>
-                {a.notifications.map((n, i) => {
-                  const Icon = CHANNEL_ICONS[n.channel] ?? Inbox;
-                  return (
-                    <tr key={n.id ?? i} data-testid="notification" className={n.status === "failed" ? "refused" : ""}>
-                      <td className="nowrap">
-                        <strong title={n.userId}>{n.userName ?? names?.get(n.userId) ?? n.userId}</strong>
-                      </td>
-                      <td>
-                        <span className="channel nowrap">
-                          <Icon size={14} /> {n.channel}
-                        </span>
-                        {n.address && <div className="muted small address">{n.address}</div>}
-                        {n.status !== "sent" && (
-                          <div className={n.status === "failed" ? "small field-hint error" : "small muted"}>
-                            {n.status}
-                            {n.error && `: ${n.error}`}
-                          </div>
-                        )}
-                      </td>
-                      <td className="nowrap">{absoluteTime(n.sentAt)}</td>
-                      <td className="nowrap">
-                        {n.level !== null ? `level ${n.level}` : "—"}
-                        {n.round !== null && n.round > 1 && <div className="muted small">round {n.round}</div>}
-                      </td>
-                      <td>
-                        {n.via && <div className="small">{n.via}</div>}
-                        <div className="small muted">{n.reason}</div>
-                      </td>
-                    </tr>
-                  );
-                })}
+                {byPerson(a.notifications).map((p, i) => (
+                  <tr key={`${p.userId}-${i}`} data-testid="notification">
+                    <td className="nowrap">
+                      <strong title={p.userId}>{p.userName ?? names?.get(p.userId) ?? p.userId}</strong>
+                    </td>
+                    <td>
+                      <ul className="channel-list">
+                        {p.channels.map((n, k) => {
+                          const Icon = CHANNEL_ICONS[n.channel] ?? Inbox;
+                          const ok = n.status === "sent" || n.status === "delivered";
+                          return (
+                            <li key={n.id ?? k} className={ok ? "" : "channel-not-sent"} title={[n.address, n.error].filter(Boolean).join(" — ") || undefined} data-channel={n.channel}>
+                              <span className="channel nowrap">
+                                <Icon size={14} /> {n.channel}
+                                {!ok && <span className="channel-status"> · {n.status}</span>}
+                              </span>
+                              {n.error && <div className="small channel-error">{n.error}</div>}
+                            </li>
+                          );
+                        })}
+                      </ul>
+                    </td>
+                    <td className="nowrap">{absoluteTime(p.sentAt)}</td>
+                    <td className="nowrap">{levelText(p)}</td>
+                    <td>
+                      {p.via && <div className="small">{p.via}</div>}
+                      <div className="small muted">{p.reason}</div>
+                    </td>
+                  </tr>
+                ))}
               </tbody>
             </table>
           ) : (

@@ -99,26 +99,28 @@ export default function IncidentPage({ incidentId }: { incidentId: string }) {
                   </div>
                   <h1 data-testid="incident-title">{incident.title}</h1>
                 </div>
-                <div className="incident-actions">
-                  <button
-                    className="accent"
-                    disabled={!canRespond || incident.status !== "triggered" || busy !== null}
-                    title={canRespond ? undefined : "Responders and above acknowledge incidents"}
-                    onClick={() => act("acknowledge")}
-                    data-testid="acknowledge"
-                  >
-                    <Eye size={16} /> {busy === "acknowledge" ? "Acknowledging…" : "Acknowledge"}
-                  </button>
-                  <button
-                    className="primary"
-                    disabled={!canRespond || incident.status === "resolved" || busy !== null}
-                    title={canRespond ? undefined : "Responders and above resolve incidents"}
-                    onClick={() => act("resolve")}
-                    data-testid="resolve"
-                  >
-                    <CircleCheck size={16} /> {busy === "resolve" ? "Resolving…" : "Resolve"}
-                  </button>
-                </div>
+                {incident.status !== "resolved" && (
+                  <div className="incident-actions">
+                    <button
+                      className="accent"
+                      disabled={!canRespond || incident.status !== "triggered" || busy !== null}
+                      title={canRespond ? undefined : "Responders and above acknowledge incidents"}
+                      onClick={() => act("acknowledge")}
+                      data-testid="acknowledge"
+                    >
+                      <Eye size={16} /> {busy === "acknowledge" ? "Acknowledging…" : "Acknowledge"}
+                    </button>
+                    <button
+                      className="primary"
+                      disabled={!canRespond || busy !== null}
+                      title={canRespond ? undefined : "Responders and above resolve incidents"}
+                      onClick={() => act("resolve")}
+                      data-testid="resolve"
+                    >
+                      <CircleCheck size={16} /> {busy === "resolve" ? "Resolving…" : "Resolve"}
+                    </button>
+                  </div>
+                )}
               </div>
               {actionError && (
                 <div className="problem-box" role="alert" data-testid="action-error">
