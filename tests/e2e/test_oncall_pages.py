@@ -75,14 +75,18 @@ def _disk_event(server: Server, tmp_dir: Path | None = None) -> dict[str, Any]:
     return {"incident_id": body["incident_id"], "run_id": run["id"], "dedup_key": key, "title": event["title"]}
 
 
-def _paged_users(server: Server, incident_id: int) -> list[str]:
-    """The people the incident's alert reached (waits until the alert step has sent)."""
+def _our_alert(server: Server, sent: dict[str, Any]) -> dict[str, Any]:
+    """The full-disk run's alert once it has been sent (flows of other tests may page on the same incident)."""
 
-    def probe() -> list[str]:
-        incident = server.get(f"/api/incidents/{incident_id}")
-        return sorted({n["user_id"] for a in incident["alerts"] for n in a["notifications"]})
+    def probe() -> dict[str, Any] | None:
+        incident = server.get(f"/api/incidents/{sent['incident_id']}")
+        return next((a for a in incident["alerts"] if a["run_id"] == sent["run_id"] and a["notifications"]), None)
 
     return _until("the alert to be sent", probe)
+
+
+def _paged_users(alert: dict[str, Any]) -> list[str]:
+    return sorted({n["user_id"] for n in alert["notifications"]})
 
 
 def _context(browser: Browser, server: Server, viewport: dict[str, int]) -> BrowserContext:
@@ -106,13 +110,14 @@ def test_a_responder_on_a_phone_answers_the_alert_and_the_flow_goes_on_through_t
     junk.mkdir()
     (junk / "old.tmp").write_text("x" * 1000)
     sent = _disk_event(server, junk)
-    paged = _paged_users(server, sent["incident_id"])
+    alert = _our_alert(server, sent)
+    paged = _paged_users(alert)
     context = _context(browser, server, PHONE)
     errors: list[str] = []
     try:
         page = _sign_in(context, server, paged[0], errors)
         page.get_by_role("link", name="Respond").click()
-        card = page.locator('[data-testid="alert-card"]').filter(has_text=sent["title"])
+        card = page.locator(f'[data-testid="alert-card"][data-alert-id="{alert["id"]}"]')
         expect(card).to_have_count(1)
         expect(card.get_by_test_id("alert-title")).to_have_text(sent["title"])
         expect(card.get_by_test_id("severity")).to_contain_text("critical")
@@ -152,16 +157,15 @@ def test_a_responder_on_a_phone_answers_the_alert_and_the_flow_goes_on_through_t
 def test_a_second_answer_on_the_phone_shows_who_answered_first(browser: Browser, server: Server) -> None:
     _ensure_full_disk_flow(server)
     sent = _disk_event(server)
-    paged = _paged_users(server, sent["incident_id"])
+    alert = _our_alert(server, sent)
+    paged = _paged_users(alert)
     context = _context(browser, server, PHONE)
     errors: list[str] = []
     try:
         page = _sign_in(context, server, paged[0], errors)
         page.goto("/respond")
-        card = page.locator('[data-testid="alert-card"]').filter(has_text=sent["title"])
+        card = page.locator(f'[data-testid="alert-card"][data-alert-id="{alert["id"]}"]')
         expect(card).to_have_count(1)
-        incident = server.get(f"/api/incidents/{sent['incident_id']}")
-        (alert,) = incident["alerts"]
         status, body = server.request("POST", f"/api/alerts/{alert['id']}/response", {"choice": "Ignore"})
         assert status == 202, body
         card.get_by_role("button", name="Clean temp files").click()
@@ -176,7 +180,8 @@ def test_a_second_answer_on_the_phone_shows_who_answered_first(browser: Browser,
 def test_the_incident_page_acknowledges_then_resolves_and_explains(browser: Browser, server: Server) -> None:
     _ensure_full_disk_flow(server)
     sent = _disk_event(server)
-    paged = _paged_users(server, sent["incident_id"])
+    alert = _our_alert(server, sent)
+    paged = _paged_users(alert)
     user = server.get(f"/api/users/{paged[0]}")
     context = _context(browser, server, DESKTOP)
     errors: list[str] = []
@@ -204,7 +209,8 @@ def test_the_incident_page_acknowledges_then_resolves_and_explains(browser: Brow
         expect(accepted).to_contain_text("started a run")
         expect(accepted).to_contain_text("every filter matched")
         # who was notified, how and why
-        notification = page.get_by_test_id("notification").filter(has_text=user["name"]).first
+        ours = page.get_by_test_id("incident-alert").filter(has=page.locator(f'a[href="/runs/{sent["run_id"]}"]'))
+        notification = ours.get_by_test_id("notification").filter(has_text=user["name"])
         expect(notification).to_contain_text("inbox")
         expect(notification).to_contain_text("storage-primary")
 
