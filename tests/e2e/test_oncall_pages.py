@@ -240,6 +240,24 @@ def test_the_incident_page_acknowledges_then_resolves_and_explains(browser: Brow
         context.close()
 
 
+def test_the_incident_list_follows_a_change_live(browser: Browser, server: Server) -> None:
+    _ensure_full_disk_flow(server)
+    sent = _disk_event(server)
+    context = _context(browser, server, PHONE)
+    errors: list[str] = []
+    try:
+        page = _sign_in(context, server, "vera", errors, path="/incidents")  # a viewer may watch
+        row = page.locator(f'[data-incident-id="{sent["incident_id"]}"]')
+        expect(row.get_by_test_id("incident-status")).to_have_text("triggered")
+        status, body = server.request("POST", f"/api/incidents/{sent['incident_id']}/resolve", {"note": "done"})
+        assert status == 200, body
+        expect(row.get_by_test_id("incident-status")).to_have_text("resolved")
+        shot(page, "oncall-incidents-4-list-phone")
+        assert not errors, f"JavaScript errors in the page: {errors}"
+    finally:
+        context.close()
+
+
 def test_the_schedule_page_draws_two_weeks_and_refuses_an_overlapping_override(
         browser: Browser, server: Server) -> None:
     schedule = server.get("/api/schedules/storage-primary")
@@ -290,6 +308,15 @@ def test_the_schedule_page_draws_two_weeks_and_refuses_an_overlapping_override(
         page.set_viewport_size(PHONE)
         page.get_by_test_id("schedule-timeline").scroll_into_view_if_needed()
         shot(page, "oncall-schedule-3-phone")
+
+        # who is on call now, per team and schedule, with the reason
+        page.set_viewport_size(DESKTOP)
+        page.get_by_role("link", name="On call").click()
+        team = page.locator('[data-testid="team-oncall"][data-team-id="storage"]')
+        expect(team.get_by_test_id("oncall-entry")).to_have_count(1)
+        expect(team.get_by_test_id("oncall-schedule")).to_have_text(f"on {schedule['name']}")
+        expect(team.get_by_test_id("oncall-reason")).to_contain_text("layer 'Weekly'")
+        shot(page, "oncall-board")
         assert not errors, f"JavaScript errors in the page: {errors}"
     finally:
         context.close()

@@ -8,11 +8,14 @@ export default function OnCallList({
   names,
   zone = localZone(),
   empty = "Nobody is on call.",
+  showSchedule = false,
 }: {
   entries: OnCallEntry[];
   names?: Map<string, string>;
   zone?: string;
   empty?: string;
+  /** Say which schedule each person is on call on (a team's list spans its schedules). */
+  showSchedule?: boolean;
 }) {
   if (!entries.length) return <p className="muted oncall-empty" data-testid="oncall-empty">{empty}</p>;
   return (
@@ -25,6 +28,7 @@ export default function OnCallList({
           <div>
             <strong>{e.userName ?? names?.get(e.userId) ?? e.userId}</strong>
             {e.until && <span className="muted small"> until {formatInZone(e.until, zone)}</span>}
+            {showSchedule && e.scheduleName && <div className="small" data-testid="oncall-schedule">on {e.scheduleName}</div>}
             <div className="small muted" data-testid="oncall-reason">
               {e.reason}
             </div>

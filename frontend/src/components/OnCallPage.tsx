@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { CalendarDays, RefreshCw, Users } from "lucide-react";
 import { oncallApi } from "../api/oncall";
 import type { OnCallEntry, Person, ScheduleSummary, Team } from "../api/oncallTypes";
+import { localZone, offsetLabel } from "../format/zone";
 import AppHeader from "./AppHeader";
 import "../styles/oncall.css";
 import AppLink from "./AppLink";
@@ -47,8 +48,12 @@ export default function OnCallPage() {
     return () => controller.abort();
   }, [tick]);
 
-  const entries = (e: OnCallEntry[] | string, empty: string) =>
-    typeof e === "string" ? <div className="field-hint error">{e}</div> : <OnCallList entries={e} names={board?.names} empty={empty} />;
+  const entries = (e: OnCallEntry[] | string, empty: string, showSchedule = false) =>
+    typeof e === "string" ? (
+      <div className="field-hint error">{e}</div>
+    ) : (
+      <OnCallList entries={e} names={board?.names} empty={empty} showSchedule={showSchedule} />
+    );
 
   return (
     <div className="page">
@@ -57,7 +62,9 @@ export default function OnCallPage() {
         <div className="flows-head">
           <div>
             <h1>Who is on call</h1>
-            <p className="muted">Right now, per team and per schedule, and why.</p>
+            <p className="muted">
+              Right now, per team and per schedule, and why. Times in {localZone()} ({offsetLabel(localZone())}).
+            </p>
           </div>
           <button onClick={() => setTick((t) => t + 1)}>
             <RefreshCw size={16} /> Refresh
@@ -80,7 +87,7 @@ export default function OnCallPage() {
                       <strong>{team.name}</strong>
                       <span className="muted small">{team.members.length} member{team.members.length === 1 ? "" : "s"}</span>
                     </div>
-                    {entries(e, "Nobody would be paged for this team.")}
+                    {entries(e, "Nobody would be paged for this team.", true)}
                   </div>
                 ))}
               </div>
