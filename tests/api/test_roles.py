@@ -111,6 +111,7 @@ def test_a_responder_answers_from_the_alert_inbox(client: Any, storage_team: Any
     responder = storage_team
     create_published(client, paging_flow())
     run_id = responder.post("/api/events", json={"title": "page storage"}).json["runs"][0]
+    wait_run(run_id, {"waiting"})
     alert = wait_for(lambda: next((a for a in responder.get("/api/alerts").json["items"] if a["run_id"] == run_id),
                                   None))
     assert responder.post(f"/api/alerts/{alert['id']}/response", json={"choice": "Ignore"}).status_code == 202
