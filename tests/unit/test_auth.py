@@ -320,3 +320,27 @@ def test_users_edit_themselves_within_limits() -> None:
         check_user_edit(_who("vic", "viewer"), "vic", ["role"])
     with pytest.raises(ForbiddenError, match="Changing another user needs the admin role"):
         check_user_edit(_who("ed", "editor"), "vic", ["name"])
+
+
+def test_delete_expired_keeps_live_tokens(people: People, tokens: Tokens, db: Database) -> None:
+    old, _ = tokens.create("alice", "old", expires_in=timedelta(minutes=10))
+    live, _ = tokens.create("alice", "live", expires_in=timedelta(minutes=10))
+    forever, _ = tokens.create("alice", "forever")
+    others, _ = tokens.create("root", "root's", expires_in=timedelta(minutes=10))
+    with db.begin() as conn:
+        table = ApiToken.__table__
+        conn.execute(update(table).where(table.c.id.in_([old["id"], others["id"]]))
+                     .values(expires_at=utcnow() - timedelta(seconds=1)))
+    assert tokens.delete_expired("alice") == 1
+    assert {t["id"] for t in tokens.list()} == {live["id"], forever["id"], others["id"]}
+
+
+def test_demo_people_are_seeded_once(people: People) -> None:
+    from mendflow.auth.demo import seed_people
+
+    created = seed_people(people, PASSWORD)
+    assert "user vera (viewer)" in created and "team web" in created
+    people.remove_member("web", "bob")
+    assert seed_people(people, PASSWORD) == []
+    assert people.get_team("web")["members"] == ["bob", "carol"]
+    assert people.sign_in("dave@example.com", PASSWORD).role == "responder"
