@@ -270,3 +270,28 @@ def test_acknowledge_and_resolve_by_a_responder_are_on_the_timeline(
     assert client.post("/api/incidents/999/resolve", json={}).status_code == 404
     listed = client.get("/api/incidents?status=resolved&q=db-1").json["items"]
     assert [i["id"] for i in listed] == [incident_id]
+
+
+def test_an_answer_that_comes_while_the_pages_are_still_going_out_is_kept_and_taken(
+        client: Any, client_as: Any, runtime: Any, wait_run: Any, people: None, sink: Sink) -> None:  # noqa: F811
+    release = threading.Event()
+    sink.hold("/pager/bob", release)  # bob's webhook answers only when released: the step is still sending
+    try:
+        create_published(client, _paging_flow(["user:bob"]))
+        ingested = send_event(client, EVENT)
+        assert sink.arrival("/pager/bob").wait(10)
+        run_id = ingested["runs"][0]
+        assert runtime.runs.get(run_id)["status"] == "running"
+        alert_id = client.get(f"/api/incidents/{ingested['incident_id']}").json["alerts"][0]["id"]
+        early = client_as("responder", user_id="bob").post(f"/api/alerts/{alert_id}/response",
+                                                           json={"choice": "Clean temp files"})
+        assert early.status_code == 202, early.json
+        second = client_as("responder", user_id="alice").post(f"/api/alerts/{alert_id}/response",
+                                                              json={"choice": "Ignore"})
+        assert second.status_code == 409 and "bob" in second.json["message"]
+    finally:
+        release.set()
+    run = wait_run(run_id)
+    page = {s["node_id"]: s for s in run["steps"]}["page"]
+    assert (run["status"], page["port"], page["output"]["responder"]) == ("succeeded", "Clean temp files", "bob")
+    assert any("still sending" in entry["message"] for entry in page["logs"])

@@ -55,8 +55,7 @@ def answer_alert(alert_id: int, choice: str, *, user: str, via: str, comment: st
             current = session.get(Alert, alert_id)
             if current is not None:
                 refuse_closed(current)  # answered meanwhile: say by whom
-        raise ConflictError(f"Alert {alert_id} is being answered by someone else right now; "
-                            "reload to see their answer.") from None
+        raise  # the engine's refusal names who answered first
     if alert.incident_id is not None:  # an answer means someone is on it, as in every paging tool
         incident = runtime.incidents.get(alert.incident_id)
         if incident is not None and incident["status"] == "triggered":

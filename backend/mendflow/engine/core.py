@@ -570,6 +570,16 @@ class Engine:
         self._advance(batch, run, [step.node_id])
 
     def _wait_step(self, batch: _Batch, run: RunRecord, step: StepRecord, wait: Wait) -> None:
+        pending = (step.wait or {}).get("pending_response")
+        if pending and wait.kind == "response" and pending.get("choice") in (wait.responses or []):
+            step.wait = {"kind": wait.kind, "responses": wait.responses, "memo": _jsonable(wait.memo),
+                         "until": None, "response": pending, "resuming": "response"}
+            self._dispatch(batch, run, step, "resume")  # answered while it was sending: go on at once
+            return
+        if pending:
+            step.logs.append({"at": utcnow().isoformat(),
+                              "message": f"the early response {pending.get('choice')!r} does not fit this wait; "
+                                         "dropped"})
         until = utcnow() + timedelta(seconds=wait.timeout) if wait.timeout is not None else None
         step.wait = {"kind": wait.kind, "responses": wait.responses, "memo": _jsonable(wait.memo),
                      "until": until.isoformat() if until else None}
@@ -668,16 +678,44 @@ class Engine:
     def _on_respond(self, batch: _Batch, message: _Respond) -> dict[str, Any]:
         run = self._active_run(batch, message.run_id, "run {run_id} is {status}; it takes no more responses")
         step = run.steps.get(message.node_id)
+        choice = message.response.get("choice")
+        if step is not None and step.status == StepStatus.RUNNING:
+            return self._respond_early(batch, run, step, message.response)
         if step is None or step.status != StepStatus.WAITING or (step.wait or {}).get("kind") != "response":
             state = "has not started" if step is None else f"is {step.status}"
             raise ConflictError(f"step {message.node_id!r} {state}; it is not waiting for a response")
-        choice = message.response.get("choice")
         responses = step.wait.get("responses") or []
         if choice not in responses:
             raise InvalidError(f"{choice!r} is not a response of {message.node_id!r}; "
                                f"choose one of: {', '.join(responses)}")
         step.wait = {**step.wait, "response": message.response, "resuming": "response"}
         self._run_again(batch, run, step, "resume")
+        return {"run_id": run.id, "node_id": step.node_id, "choice": choice}
+
+    def _respond_early(self, batch: _Batch, run: RunRecord, step: StepRecord,
+                       response: dict[str, Any]) -> dict[str, Any]:
+        """A response to a step still sending its pages (a link clicked at once, an escalation under way).
+
+        It is kept with the step (committed) and taken as soon as the step starts waiting; if the
+        step ends otherwise, it is dropped and logged. A second response meanwhile is refused.
+        """
+        wait = step.wait or {}
+        earlier = wait.get("response") if wait.get("resuming") == "response" else wait.get("pending_response")
+        if earlier:
+            raise ConflictError(f"{earlier.get('user') or 'someone'} already chose {earlier.get('choice')!r} "
+                                f"for {step.node_id!r}", responder=earlier.get("user"), response=earlier.get("choice"))
+        if not getattr(run.flow.types[step.node_id], "waits_for_response", False):
+            raise ConflictError(f"step {step.node_id!r} is running; it is not waiting for a response")
+        choice = response.get("choice")
+        responses = run.flow.nodes[step.node_id]["config"].get("responses")
+        if isinstance(responses, list) and choice not in responses:
+            raise InvalidError(f"{choice!r} is not a response of {step.node_id!r}; "
+                               f"choose one of: {', '.join(map(str, responses))}")
+        step.wait = {**wait, "pending_response": response}
+        step.logs.append({"at": utcnow().isoformat(),
+                          "message": f"response {choice!r} from {response.get('user')} arrived while the step "
+                                     "was still sending; it is taken as soon as the step waits"})
+        batch.touch(run, step)
         return {"run_id": run.id, "node_id": step.node_id, "choice": choice}
 
     def _on_cancel(self, batch: _Batch, message: _Cancel) -> dict[str, Any]:

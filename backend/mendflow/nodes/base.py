@@ -85,6 +85,9 @@ class NodeType:
     side_effects: ClassVar[bool] = True
     """Changes something outside the run; a dry run asks `predict` instead of calling `execute`."""
     sample_event: ClassVar[dict[str, Any] | None] = None
+    waits_for_response: ClassVar[bool] = False
+    """May wait for a response (`Wait(kind="response")`); a response that arrives while it is still
+    running (its pages just went out) is kept and taken as soon as it waits."""
 
     @property
     def category(self) -> str:

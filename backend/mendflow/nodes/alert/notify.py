@@ -53,6 +53,7 @@ class Notify(NodeType):
     icon = "bell"
     config_schema = NotifyConfig
     ports = Ports(from_config="responses", fixed=("timeout",))
+    waits_for_response = True
 
     def check_config(self, config: dict[str, Any]) -> dict[str, list[str]]:
         responses = config["responses"]
