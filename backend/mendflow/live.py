@@ -1,6 +1,7 @@
 """Flask-SocketIO wiring: clients join rooms; committed engine signals become small events.
 
-Rooms: `flow:<id>`, `run:<id>`, `incident:<id>`. Events carry ids and states only; clients
+Rooms: `flow:<id>`, `run:<id>`, `incident:<id>`, and `runs:<flow id>` (a flow's run events only, for
+lists of runs that need not hear every step). Events carry ids and states only; clients
 fetch details over REST, so one that reconnects catches up from the API. A connection needs the
 same identity as the REST API: the session cookie, `auth={"token": ...}` or an Authorization header.
 """
@@ -46,8 +47,8 @@ def _connect(auth: Any = None) -> None:
 @socketio.on("subscribe")
 def _subscribe(data: dict[str, Any]) -> dict[str, Any]:
     room = str((data or {}).get("room", ""))
-    if not room.startswith(("flow:", "run:", "incident:")):
-        return {"ok": False, "error": "room must be flow:<id>, run:<id> or incident:<id>"}
+    if not room.startswith(("flow:", "run:", "runs:", "incident:")):
+        return {"ok": False, "error": "room must be flow:<id>, run:<id>, runs:<flow id> or incident:<id>"}
     join_room(room)
     return {"ok": True, "room": room}
 
@@ -62,6 +63,7 @@ def _on_run(sender: Any, **payload: Any) -> None:
     event = payload.pop("event")
     socketio.emit(event, payload, to=f"run:{payload['run_id']}")
     socketio.emit(event, payload, to=f"flow:{payload['flow_id']}")
+    socketio.emit(event, payload, to=f"runs:{payload['flow_id']}")
 
 
 def _on_step(sender: Any, **payload: Any) -> None:

@@ -50,12 +50,17 @@ def test_event_sequence_of_a_run_with_branch_skip_retry_and_wait(server: Server)
     client = socketio.Client(reconnection=False)
     seen: list[tuple[str, dict[str, Any]]] = []
     client.on("*", lambda event, data: seen.append((event, data)))
+    lister = socketio.Client(reconnection=False)  # a runs list: the flow's run events, not every step
+    listed: list[str] = []
+    lister.on("*", lambda event, data: listed.append(event))
     try:
         server.start()
         assert server.api("POST", "/api/flows", json=_live_flow(f"http://127.0.0.1:{remote.server_port}/")).ok
         assert server.api("POST", "/api/flows/live/publish", json={}).status_code == 201
         client.connect(server.url, transports=["websocket"], wait_timeout=10, auth={"token": server.token})
         assert client.call("subscribe", {"room": "flow:live"}, timeout=10) == {"ok": True, "room": "flow:live"}
+        lister.connect(server.url, transports=["websocket"], wait_timeout=10, auth={"token": server.token})
+        assert lister.call("subscribe", {"room": "runs:live"}, timeout=10) == {"ok": True, "room": "runs:live"}
 
         run_id = server.api("POST", "/api/events", json={"title": "db down", "severity": "critical"}).json()["runs"][0]
         wait_for(lambda: ("run.waiting", run_id) in [(e, d["run_id"]) for e, d in seen], timeout=15)
@@ -64,6 +69,7 @@ def test_event_sequence_of_a_run_with_branch_skip_retry_and_wait(server: Server)
         wait_for(lambda: any(e == "run.finished" for e, _ in seen), timeout=15)
     finally:
         client.disconnect()
+        lister.disconnect()
         remote.shutdown()
         remote.server_close()
 
@@ -89,6 +95,7 @@ def test_event_sequence_of_a_run_with_branch_skip_retry_and_wait(server: Server)
         ("run.finished", None, "succeeded", None, None),
     ]
     assert {data["run_id"] for _, data in seen} == {run_id}
+    assert listed == ["run.created", "run.waiting", "run.resumed", "run.finished"]
     # Run events name the trigger that started the run (its step succeeded with the run, without a step event).
     assert {data["trigger_node"] for event, data in seen if event.startswith("run.")} == {"hook"}
     # What the events announced is already committed: the API agrees with the last one.
