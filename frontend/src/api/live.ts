@@ -32,16 +32,23 @@ let held = false;
 const listeners = new Set<Listener>();
 const stateListeners = new Set<() => void>();
 const joined = new Set<string>();
-/** The events received lately, newest last: a run followed from its `run.created` (heard in the flow's room)
- *  gets the steps it already made from here instead of losing them to the moment it took to start listening. */
+/** The events received lately, newest last: a run followed from its `run.created` (heard in a flow's room)
+ *  starts from what was already heard of it instead of losing it to the moment it took to start listening. */
 const recent: LiveEvent[] = [];
 const RECENT_MAX = 500;
 const RECENT_MS = 30_000;
 
 declare global {
   interface Window {
-    /** Test and benchmark hooks: hold/release the connection, and (when `log` is an array) record every event. */
-    __mendflowLive?: { state: () => ConnectionState; hold: () => void; release: () => void; log?: LiveEvent[] };
+    /** Test and benchmark hooks: hold/release the connection, join a room (its events reach `log`), and (when
+     *  `log` is an array) record every event received. */
+    __mendflowLive?: {
+      state: () => ConnectionState;
+      hold: () => void;
+      release: () => void;
+      watch: (room: string) => () => void;
+      log?: LiveEvent[];
+    };
   }
 }
 
@@ -54,6 +61,7 @@ function setState(next: ConnectionState) {
 function matches(room: string, e: LiveEvent): boolean {
   if (room.startsWith("run:")) return e.runId === room.slice(4);
   if (room.startsWith("flow:")) return e.flowId === room.slice(5);
+  if (room.startsWith("runs:")) return e.name.startsWith("run.") && e.flowId === room.slice(5);
   if (room.startsWith("incident:")) return String(e.incidentId) === room.slice(9);
   return false;
 }
@@ -110,11 +118,13 @@ function connection(): Socket {
       setState("connecting");
       s.connect();
     },
+    watch: (room: string) => listen(room, () => undefined, () => undefined),
   };
   return s;
 }
 
-/** Listen to a room (`flow:<id>`, `run:<id>`); returns the unsubscribe. `onSync` runs after each (re)connect. */
+/** Listen to a room (`flow:<id>`, `run:<id>`, `runs:<flow id>`, `incident:<id>`); returns the unsubscribe.
+ *  `onSync` runs after each (re)connect. */
 export function listen(room: string, onEvent: (e: LiveEvent) => void, onSync: () => void): () => void {
   const s = connection();
   const l: Listener = { room, onEvent, onSync };

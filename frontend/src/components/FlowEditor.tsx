@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useMemo, useState, type MouseEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type MouseEvent } from "react";
 import { useReactFlow } from "@xyflow/react";
 import { api, ApiError, ConflictError } from "../api/client";
-import type { FlowDetail, Problem, Step } from "../api/types";
+import { SETTLED_RUN_STATUSES, type FlowDetail, type Problem, type Step } from "../api/types";
 import { DEFAULT_PORT, toGraph } from "../flow/adapter";
 import { readFragment, writeFragment } from "../flow/clipboard";
 import { estimatedCard } from "../flow/geometry";
@@ -33,6 +33,9 @@ import ShortcutHelp from "./ShortcutHelp";
 import VersionsDialog from "./VersionsDialog";
 
 type Dialog = "history" | "import" | "run" | "help" | null;
+
+/** How long a followed run that finished stays on the canvas before a newer one replaces it. */
+const FOLLOW_DWELL_MS = 1500;
 
 interface Conflict {
   theirs: FlowDocument | null;
@@ -274,7 +277,20 @@ export default function FlowEditor({ detail }: { detail: FlowDetail }) {
     setRunId(id);
     if (id) setFollow(false);
   }, []);
-  const onRunCreated = useCallback((id: string) => follow && setRunId(id), [follow]);
+  // Following shows each new run, but never abandons one still going, and keeps a finished one on screen a moment:
+  // a flow that starts fifty runs a second would otherwise flicker through them and re-read every one.
+  const followed = useRef({ runId: null as string | null, at: 0, settled: true });
+  followed.current.runId = runId;
+  followed.current.settled = !live.run || live.run.id !== runId || SETTLED_RUN_STATUSES.includes(live.run.status);
+  const onRunCreated = useCallback(
+    (id: string) => {
+      const f = followed.current;
+      if (!follow || (f.runId !== null && (!f.settled || Date.now() - f.at < FOLLOW_DWELL_MS))) return;
+      f.at = Date.now();
+      setRunId(id);
+    },
+    [follow],
+  );
 
   const startRun = useCallback(
     async (triggerId: string, event: unknown) => {

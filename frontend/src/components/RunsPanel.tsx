@@ -107,7 +107,7 @@ export default function RunsPanel({ flowId, selectedRunId, onSelect, follow, onF
             </label>
           </div>
         )}
-        <label className="check-row small" title="Show each new run of this flow on the canvas as it starts">
+        <label className="check-row small" title="Show each new run of this flow on the canvas as it starts (a run still going stays until it ends)">
           <input type="checkbox" checked={follow} onChange={(e) => onFollowChange(e.target.checked)} data-testid="runs-follow" />
           Follow new runs on the canvas
         </label>

@@ -1,14 +1,18 @@
 /** A run painted over its flow: live events applied to a run, and the edges the run took. */
 
 import type { LiveEvent, Run, RunStatus, Step, StepStatus } from "../api/types";
-import { SETTLED_STEP_STATUSES } from "../api/types";
+import { SETTLED_RUN_STATUSES, SETTLED_STEP_STATUSES } from "../api/types";
 import { DEFAULT_PORT } from "./adapter";
 
-/** `run` with one live event applied (a step's status, port and attempts, or the run's status). */
+const isSettledStep = (s: Step) => SETTLED_STEP_STATUSES.includes(s.status);
+
+/** `run` with one live event applied (a step's status, port and attempts, or the run's status). An event that
+ *  would take a settled step or run back to a state before it is late news (sent before what is shown): ignored. */
 export function applyLiveEvent(run: Run, e: LiveEvent): Run {
   if (e.runId !== run.id || !e.status) return run;
   if (e.name.startsWith("run.")) {
-    let next = run.status === e.status ? run : { ...run, status: e.status as RunStatus };
+    const late = SETTLED_RUN_STATUSES.includes(run.status) && !SETTLED_RUN_STATUSES.includes(e.status as RunStatus);
+    let next = run.status === e.status || late ? run : { ...run, status: e.status as RunStatus };
     // The trigger's step succeeded with the run; no step event says so.
     if (e.triggerNode && !run.steps.some((s) => s.nodeId === e.triggerNode))
       next = applyLiveEvent(next, { ...e, name: "step.finished", nodeId: e.triggerNode, status: "succeeded", port: "out", attempts: 1 });
@@ -37,6 +41,7 @@ export function applyLiveEvent(run: Run, e: LiveEvent): Run {
     return { ...run, steps: [...run.steps, step] };
   }
   const old = run.steps[i];
+  if (isSettledStep(old) && !SETTLED_STEP_STATUSES.includes(status)) return run;
   const step: Step = { ...old, status, port: e.port ?? (SETTLED_STEP_STATUSES.includes(status) ? old.port : null), attempts: e.attempts ?? old.attempts };
   if (step.status !== "waiting") step.wait = old.status === "waiting" && status === "waiting" ? old.wait : null;
   const steps = run.steps.slice();
@@ -66,6 +71,33 @@ export function provisionalRun(runId: string, first: LiveEvent): Run {
     event: {},
     steps: [],
   };
+}
+
+/** A fresh read of a run merged with what is shown: the read wins, except where it is older than what live events
+ *  already showed (it was answered before they were sent): a settled step or run is never taken back to running,
+ *  and a step the read does not have yet is kept. */
+export function mergeRun(shown: Run | null, fresh: Run): Run {
+  if (!shown || shown.id !== fresh.id) return fresh;
+  const before = new Map(shown.steps.map((s) => [s.nodeId, s]));
+  const seen = new Set<string>();
+  let changed = false;
+  const steps = fresh.steps.map((s) => {
+    seen.add(s.nodeId);
+    const old = before.get(s.nodeId);
+    if (old && isSettledStep(old) && !isSettledStep(s)) {
+      changed = true;
+      return old;
+    }
+    return s;
+  });
+  for (const s of shown.steps)
+    if (!seen.has(s.nodeId)) {
+      steps.push(s);
+      changed = true;
+    }
+  const late = SETTLED_RUN_STATUSES.includes(shown.status) && !SETTLED_RUN_STATUSES.includes(fresh.status);
+  if (!changed && !late) return fresh;
+  return { ...fresh, status: late ? shown.status : fresh.status, steps };
 }
 
 /** When a re-read reveals several steps changed at once, the runs in between, one step at a time in the order

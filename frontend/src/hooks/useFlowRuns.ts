@@ -14,7 +14,7 @@ export interface FlowRuns {
 }
 
 /** At most one list re-read per this many ms, however many runs start (a flow under load starts dozens a second). */
-const REREAD_EVERY_MS = 400;
+const REREAD_EVERY_MS = 1000;
 
 /** `onRunCreated` is told about every new run of the flow, filters or not (to follow new runs on the canvas). */
 export function useFlowRuns(flowId: string, filter: RunFilter, limit = 50, onRunCreated?: (runId: string) => void): FlowRuns {
@@ -69,7 +69,8 @@ export function useFlowRuns(flowId: string, filter: RunFilter, limit = 50, onRun
 
     setLoading(true);
     reread.current = () => void read();
-    const unlisten = listen(`flow:${flowId}`, onEvent, () => void read());
+    // The runs room: the flow's run events only, not every step of every run (a busy flow sends many).
+    const unlisten = listen(`runs:${flowId}`, onEvent, () => void read());
     void read();
     return () => {
       stopped = true;

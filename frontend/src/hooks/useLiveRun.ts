@@ -1,9 +1,9 @@
 /** Follow one run live: Socket.IO events move it forward at once, REST re-reads bring the details and the truth.
  *
  * Events are hints (ids and states); after each burst of events, and after every (re)connect, the run is re-read
- * over REST. A re-read replaces what the events said, except for events that arrived after it was sent (those are
- * newer, and each one asks for another re-read), so the page always ends on what the server committed and never
- * shows a state it only guessed as final.
+ * over REST, and every event is followed by a re-read sent after it arrived, so the page always ends on what the
+ * server committed. A read answered before an event it crossed on the way never takes a settled step back
+ * (`mergeRun`), and only the server's word (an event sent after the commit, or a read) ever makes a run final.
  */
 
 import { useCallback, useEffect, useRef, useState } from "react";
@@ -11,7 +11,7 @@ import { flushSync } from "react-dom";
 import { api, ApiError } from "../api/client";
 import { listen, recentEvents } from "../api/live";
 import type { LiveEvent, Run } from "../api/types";
-import { applyLiveEvent, provisionalRun, stepsInOrder } from "../flow/runOverlay";
+import { applyLiveEvent, mergeRun, provisionalRun, stepsInOrder } from "../flow/runOverlay";
 
 export interface LiveRun {
   run: Run | null;
@@ -38,8 +38,6 @@ export function useLiveRun(runId: string | null): LiveRun {
     if (!runId) return;
     let stopped = false;
     let current: Run | null = null;
-    let received = 0;
-    let pending: { seq: number; event: LiveEvent }[] = [];
     let inFlight = false;
     let again = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -57,15 +55,11 @@ export function useLiveRun(runId: string | null): LiveRun {
       }
       inFlight = true;
       again = false;
-      const sentAfter = received;
       try {
         const fresh = await api.getRun(runId);
         if (stopped) return;
-        pending = pending.filter((p) => p.seq > sentAfter);
-        let merged = fresh;
-        for (const p of pending) merged = applyLiveEvent(merged, p.event);
         setProvisional(false);
-        for (const r of stepsInOrder(current, merged)) show(r);
+        for (const r of stepsInOrder(current, mergeRun(current, fresh))) show(r);
         setError(null);
       } catch (err) {
         if (stopped) return;
@@ -85,8 +79,6 @@ export function useLiveRun(runId: string | null): LiveRun {
     };
 
     const onEvent = (event: LiveEvent) => {
-      received += 1;
-      pending.push({ seq: received, event });
       if (current) show(applyLiveEvent(current, event));
       schedule();
     };
