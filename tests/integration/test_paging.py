@@ -11,6 +11,7 @@ import re
 import socket
 import threading
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
@@ -195,6 +196,8 @@ def test_escalation_pages_the_next_level_when_nobody_answers(
     assert notified["bob"]["level"] == 1
     first = next(n for n in runtime.pager.notifications(alert_id) if n["user_id"] == "alice")
     assert first["level"] == 0
+    waited = datetime.fromisoformat(notified["bob"]["sent_at"]) - datetime.fromisoformat(first["sent_at"])
+    assert waited >= timedelta(seconds=0.95)  # level 2 only after level 1's delay: never early
     assert runtime.runs.get(started["run"]["id"])["status"] == "waiting"
     timeline = client.get(f"/api/incidents/{started['incident_id']}").json["timeline"]
     escalated = [e for e in timeline if e["kind"] == "alert_escalated"]
@@ -295,3 +298,30 @@ def test_an_answer_that_comes_while_the_pages_are_still_going_out_is_kept_and_ta
     page = {s["node_id"]: s for s in run["steps"]}["page"]
     assert (run["status"], page["port"], page["output"]["responder"]) == ("succeeded", "Clean temp files", "bob")
     assert any("still sending" in entry["message"] for entry in page["logs"])
+
+
+def test_resolving_the_incident_stops_the_escalation(client: Any, runtime: Any, wait_run: Any, people: None,
+                                                    sink: Sink) -> None:  # noqa: F811
+    policy = {"id": "slow-esc", "name": "Slow escalation", "repeat": 0,
+              "levels": [{"delay": "1s", "targets": ["user:alice"]}, {"delay": "10m", "targets": ["user:bob"]}]}
+    assert client.post("/api/escalation-policies", json=policy).status_code == 201
+    doc = _paging_flow(["policy:slow-esc"])
+    doc["nodes"].append({"id": "gate", "type": "runbook.http", "config": {"url": sink.url("/gate")}})
+    doc["edges"] = [{"id": "g1", "source": "hook", "target": "gate", "source_port": "out"},
+                    {"id": "g2", "source": "gate", "target": "page", "source_port": "out"},
+                    *[e for e in doc["edges"] if e["source"] != "hook"]]
+    release = threading.Event()
+    sink.hold("/gate", release)  # the incident is resolved before the page goes out: no timing involved
+    try:
+        create_published(client, doc)
+        ingested = send_event(client, EVENT)
+        assert sink.arrival("/gate").wait(10)
+        assert client.post(f"/api/incidents/{ingested['incident_id']}/resolve", json={}).status_code == 200
+    finally:
+        release.set()
+    run_id = ingested["runs"][0]
+    incident = f"/api/incidents/{ingested['incident_id']}"
+    wait_for(lambda: [e for e in client.get(incident).json["timeline"] if e["kind"] == "alert_escalation_stopped"])
+    alert_id = client.get(incident).json["alerts"][0]["id"]
+    assert {n["user_id"] for n in runtime.pager.notifications(alert_id)} == {"alice"}  # level 1 only
+    assert runtime.runs.get(run_id)["status"] == "waiting"  # a late answer is still taken until the timeout

@@ -16,7 +16,7 @@ from mendflow.nodes.registry import register
 from mendflow.paging import DirectoryError, PlanStep
 
 RESERVED_PORTS = ("timeout", "error")
-EARLY = timedelta(seconds=1)  # a timer that fires this close to an escalation step sends it
+EARLY = timedelta(milliseconds=50)  # a timer that fires this close to an escalation step sends it
 
 
 class NotifyConfig(ConfigSchema):
@@ -101,6 +101,10 @@ class Notify(NodeType):
         now = utcnow()
         plan = [PlanStep.from_json(step) for step in memo["plan"]]
         sent = memo["sent"]
+        if sent > 0 and sent < len(plan) and self._incident_resolved(ctx, memo):
+            ctx.note("alert_escalation_stopped", "Escalation stopped: the incident is resolved",
+                     alert_id=memo["alert"]["id"])
+            sent = len(plan)  # nobody else is paged; the step still takes a late answer until its timeout
         while sent < len(plan) and plan[sent].at <= now + EARLY:
             self._send(ctx, memo, plan, sent, first=sent == 0)
             sent += 1
@@ -109,6 +113,12 @@ class Notify(NodeType):
         until = min(plan[sent].at, deadline) if sent < len(plan) else deadline
         return Wait(kind="response", timeout=max(0.05, (until - now).total_seconds()), memo=memo,
                     responses=config["responses"])
+
+    @staticmethod
+    def _incident_resolved(ctx: StepContext, memo: dict[str, Any]) -> bool:
+        incident_id = memo["alert"].get("incident_id")
+        incident = ctx.services.incidents.get(incident_id) if incident_id is not None else None
+        return bool(incident and incident["status"] == "resolved")
 
     @staticmethod
     def _send(ctx: StepContext, memo: dict[str, Any], plan: list[Any], index: int, *, first: bool) -> None:
