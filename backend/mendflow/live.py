@@ -1,7 +1,7 @@
 """Flask-SocketIO wiring: clients join rooms; committed engine signals become small events.
 
-Rooms: `flow:<id>`, `run:<id>`, `incident:<id>`, and `runs:<flow id>` (a flow's run events only, for
-lists of runs that need not hear every step). Events carry ids and states only; clients
+Rooms: `flow:<id>`, `run:<id>`, `incident:<id>`, `incidents` (every incident change, for lists), and
+`runs:<flow id>` (a flow's run events only, for lists of runs that need not hear every step). Events carry ids and states only; clients
 fetch details over REST, so one that reconnects catches up from the API. A connection needs the
 same identity as the REST API: the session cookie, `auth={"token": ...}` or an Authorization header.
 """
@@ -47,8 +47,9 @@ def _connect(auth: Any = None) -> None:
 @socketio.on("subscribe")
 def _subscribe(data: dict[str, Any]) -> dict[str, Any]:
     room = str((data or {}).get("room", ""))
-    if not room.startswith(("flow:", "run:", "runs:", "incident:")):
-        return {"ok": False, "error": "room must be flow:<id>, run:<id>, runs:<flow id> or incident:<id>"}
+    if room != "incidents" and not room.startswith(("flow:", "run:", "runs:", "incident:")):
+        return {"ok": False,
+                "error": "room must be flow:<id>, run:<id>, runs:<flow id>, incident:<id> or incidents"}
     join_room(room)
     return {"ok": True, "room": room}
 
@@ -74,3 +75,4 @@ def _on_step(sender: Any, **payload: Any) -> None:
 
 def _on_incident(sender: Any, **payload: Any) -> None:
     socketio.emit("incident.updated", payload, to=f"incident:{payload['incident_id']}")
+    socketio.emit("incident.updated", payload, to="incidents")

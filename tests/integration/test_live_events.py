@@ -100,3 +100,20 @@ def test_event_sequence_of_a_run_with_branch_skip_retry_and_wait(server: Server)
     assert {data["trigger_node"] for event, data in seen if event.startswith("run.")} == {"hook"}
     # What the events announced is already committed: the API agrees with the last one.
     assert server.api("GET", f"/api/runs/{run_id}").json()["status"] == "succeeded"
+
+
+def test_the_incidents_room_hears_every_incident_change(server: Server) -> None:
+    client = socketio.Client(reconnection=False)
+    seen: list[dict[str, Any]] = []
+    client.on("incident.updated", lambda data: seen.append(data))
+    try:
+        server.start()
+        client.connect(server.url, transports=["websocket"], wait_timeout=10, auth={"token": server.token})
+        assert client.call("subscribe", {"room": "incidents"}, timeout=10) == {"ok": True, "room": "incidents"}
+        incident_id = server.api("POST", "/api/events", json={"title": "disk full", "dedup_key": "d1"}).json()[
+            "incident_id"]
+        wait_for(lambda: any(d == {"incident_id": incident_id, "action": "opened"} for d in seen), timeout=15)
+        assert server.api("POST", f"/api/incidents/{incident_id}/acknowledge", json={}).status_code == 200
+        wait_for(lambda: any(d.get("action") == "acknowledged" for d in seen), timeout=15)
+    finally:
+        client.disconnect()

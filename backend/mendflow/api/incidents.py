@@ -136,7 +136,7 @@ class Acknowledge(MethodView):
             raise NotFoundError(f"no incident {incident_id}")
         actor = current_identity().user_id
         incident = getattr(runtime.incidents, action)(incident_id, actor=actor, note=note)
-        runtime.engine.announce_incident(incident_id, action)
+        runtime.engine.announce_incident(incident_id, {"acknowledge": "acknowledged", "resolve": "resolved"}[action])
         return incident
 
 

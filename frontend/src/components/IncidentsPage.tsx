@@ -59,7 +59,7 @@ export default function IncidentsPage() {
 
   const reload = useCallback(() => setTick((t) => t + 1), []);
   const openIds = useMemo(() => (incidents ?? []).filter((i) => i.status !== "resolved").slice(0, 40).map((i) => i.id), [incidents]);
-  useLiveReload(reload, openIds, 10_000);
+  useLiveReload(reload, openIds, 30_000, true); // new incidents arrive through the `incidents` room
 
   const set = (change: Partial<Filter>) => setFilter((f) => ({ ...f, ...change }));
   const filtered = Boolean(filter.status || filter.severity || q);

@@ -1,4 +1,5 @@
-/** Keep a page fresh: reload when an incident it shows changes (Socket.IO `incident:<id>`), and on a slow poll. */
+/** Keep a page fresh: reload when an incident it shows changes (Socket.IO `incident:<id>`, or `incidents` for any
+ * incident at all), and on a slow poll as a backstop. */
 
 import { useEffect, useRef } from "react";
 import { listen } from "../api/live";
@@ -8,7 +9,12 @@ import { listen } from "../api/live";
  * reconnects, when the tab becomes visible again, and every `everyMs` while it is visible — the poll is what
  * finds incidents that did not exist when the page subscribed.
  */
-export function useLiveReload(reload: () => void, incidentIds: (number | string)[], everyMs = 15_000): void {
+export function useLiveReload(
+  reload: () => void,
+  incidentIds: (number | string)[],
+  everyMs = 15_000,
+  anyIncident = false,
+): void {
   const ref = useRef(reload);
   ref.current = reload;
   const timer = useRef<number | null>(null);
@@ -22,11 +28,12 @@ export function useLiveReload(reload: () => void, incidentIds: (number | string)
         ref.current();
       }, 150);
     };
-    const offs = key ? key.split(",").map((id) => listen(`incident:${id}`, soon, soon)) : [];
+    const rooms = anyIncident ? ["incidents"] : key ? key.split(",").map((id) => `incident:${id}`) : [];
+    const offs = rooms.map((room) => listen(room, soon, soon));
     return () => {
       for (const off of offs) off();
     };
-  }, [key]);
+  }, [key, anyIncident]);
 
   useEffect(() => {
     const tick = window.setInterval(() => {
