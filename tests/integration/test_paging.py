@@ -198,7 +198,7 @@ def test_escalation_pages_the_next_level_when_nobody_answers(
     assert first["level"] == 0
     waited = datetime.fromisoformat(notified["bob"]["sent_at"]) - datetime.fromisoformat(first["sent_at"])
     assert waited >= timedelta(seconds=0.95)  # level 2 only after level 1's delay: never early
-    assert runtime.runs.get(started["run"]["id"])["status"] == "waiting"
+    wait_run(started["run"]["id"], {"waiting"})  # bob's deliveries are done and the step waits again
     timeline = client.get(f"/api/incidents/{started['incident_id']}").json["timeline"]
     escalated = [e for e in timeline if e["kind"] == "alert_escalated"]
     assert len(escalated) == 1 and "level 2 of 2" in escalated[0]["message"] and "bob" in escalated[0]["message"]
