@@ -1,9 +1,10 @@
 """Flask-SocketIO wiring: clients join rooms; committed engine signals become small events.
 
 Rooms: `flow:<id>`, `run:<id>`, `incident:<id>`, `incidents` (every incident change, for lists), and
-`runs:<flow id>` (a flow's run events only, for lists of runs that need not hear every step). Events carry ids and states only; clients
-fetch details over REST, so one that reconnects catches up from the API. A connection needs the
-same identity as the REST API: the session cookie, `auth={"token": ...}` or an Authorization header.
+`runs:<flow id>` (a flow's run events only, for lists of runs that need not hear every step). Events
+carry ids and states only; clients fetch details over REST, so one that reconnects catches up from
+the API. A connection needs the same identity as the REST API: the session cookie,
+`auth={"token": ...}` or an Authorization header.
 """
 
 from __future__ import annotations
