@@ -238,3 +238,73 @@ def test_a_dropped_connection_catches_up_when_it_is_back(page: Page, server: Ser
     expect(_edge(page, "page-ignored")).to_contain_class("edge-taken")
     expect(panel.get_by_test_id("run-behind")).to_have_count(0)
     shot(page, "reconnect-2-caught-up")
+
+
+def test_cancel_replay_as_a_dry_run_and_compare(page: Page, server: Server) -> None:
+    flow = _flow(server, "live-replay", PAGE_NODES, PAGE_EDGES)
+    _open_runs(page, flow["id"])
+
+    # Cancel a waiting run from its panel.
+    waiting = _fire(server, flow, {"title": "Disk /srv 91% on app-3", "severity": "warning"})
+    panel = page.get_by_test_id("run-panel")
+    expect(panel).to_have_attribute("data-run-id", waiting)
+    expect(panel).to_have_attribute("data-status", "waiting")
+    panel.get_by_test_id("run-cancel").click()
+    expect(panel).to_have_attribute("data-status", "cancelled")
+    expect(_card(page, "page")).to_contain_class("step-cancelled")
+    assert server.get(f"/api/runs/{waiting}")["status"] == "cancelled"
+
+    # A run answered "Clean temp files", replayed as a dry run that takes "Ignore" instead.
+    answered = _fire(server, flow, {"title": "Disk /srv 97% on app-3", "severity": "critical"})
+    _wait_run(server, answered, {"waiting"})
+    status, body = server.request("POST", f"/api/runs/{answered}/steps/page/response",
+                                  {"choice": "Clean temp files", "user": "ann"})
+    assert status == 202, body
+    _wait_run(server, answered, {"succeeded"})
+    newest_ticket = server.get("/api/tickets")["items"][0]["key"]  # newest first; the run above opened one
+
+    page.goto(f"/runs/{answered}")
+    panel = page.get_by_test_id("run-panel")
+    expect(panel).to_have_attribute("data-status", "succeeded")
+    panel.get_by_test_id("run-replay").click()
+    dialog = page.get_by_test_id("replay-dialog")
+    expect(dialog.get_by_test_id("replay-dry-run")).to_be_checked()  # a dry run unless asked otherwise
+    dialog.get_by_test_id("replay-choice-page").select_option("Ignore")
+    shot(page, "replay-1-dialog")
+    dialog.get_by_test_id("replay-start").click()
+
+    expect(page).not_to_have_url(f"**/runs/{answered}")
+    expect(panel).to_have_attribute("data-status", "succeeded")
+    expect(panel.get_by_test_id("dry-run-badge")).to_be_visible()
+    dry = page.url.rsplit("/", 1)[1]
+    ignored = panel.locator('[data-testid="run-step"][data-node-id="ignored"]')
+    expect(ignored).to_have_attribute("data-status", "succeeded")
+    expect(ignored).to_contain_text("Ticket: ignored")  # labels from the version the run executed
+    expect(panel.locator('[data-testid="run-step"][data-node-id="clean"]')).to_have_attribute("data-status", "skipped")
+    ignored.get_by_test_id("run-step-toggle").click()
+    prediction = ignored.get_by_test_id("step-prediction")
+    expect(prediction).to_contain_text("would call ticket.create")
+    expect(prediction).to_contain_text("ignored Disk /srv 97% on app-3")  # the rendered request, not sent
+    shot(page, "replay-2-dry-run")
+    run = server.get(f"/api/runs/{dry}")
+    assert (run["dry_run"], run["replay_of"]) == (True, answered)
+    assert server.get("/api/tickets")["items"][0]["key"] == newest_ticket  # a dry run opened no ticket
+
+    panel.get_by_test_id("run-compare-original").click()
+    compare = page.get_by_test_id("run-compare")
+    expect(compare.get_by_test_id("compare-verdict")).to_contain_text("different paths")
+    expect(compare.locator('[data-testid="compare-row"][data-node-id="page"]')).to_have_attribute("data-same-path",
+                                                                                                 "false")
+    expect(compare.locator('[data-testid="compare-row"][data-node-id="hook"]')).to_have_attribute("data-same-path",
+                                                                                                 "true")
+    page.wait_for_timeout(300)  # the dialog's fade-in
+    shot(page, "replay-3-compare")
+
+    # From the run page to the canvas, with the dry run painted on it.
+    page.keyboard.press("Escape")
+    page.get_by_test_id("run-on-canvas").click()
+    expect(page).to_have_url(f"{server.url}/flows/{flow['id']}?run={dry}")
+    expect(_card(page, "ignored")).to_contain_class("step-succeeded")
+    expect(_card(page, "ignored")).to_contain_class("step-dry")
+    expect(_card(page, "clean")).to_contain_class("step-skipped")
+    expect(page.get_by_test_id("run-panel")).to_have_attribute("data-run-id", dry)

@@ -74,9 +74,10 @@ export default function FlowEditor({ detail }: { detail: FlowDetail }) {
   const [saving, setSaving] = useState(false);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [conflict, setConflict] = useState<Conflict | null>(null);
-  const [runId, setRunId] = useState<string | null>(null);
-  const [sideTab, setSideTab] = useState<"inspector" | "runs">("inspector");
-  const [follow, setFollow] = useState(true);
+  // `/flows/<id>?run=<run id>` opens with that run on the canvas (the run page's "Show on canvas").
+  const [runId, setRunId] = useState<string | null>(() => new URLSearchParams(location.search).get("run"));
+  const [sideTab, setSideTab] = useState<"inspector" | "runs">(() => (runId ? "runs" : "inspector"));
+  const [follow, setFollow] = useState(() => runId === null);
   const [comparing, setComparing] = useState<{ left: string; right: string } | null>(null);
   const live = useLiveRun(runId);
 
