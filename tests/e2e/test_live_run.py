@@ -270,6 +270,7 @@ def test_cancel_replay_as_a_dry_run_and_compare(page: Page, server: Server) -> N
     dialog = page.get_by_test_id("replay-dialog")
     expect(dialog.get_by_test_id("replay-dry-run")).to_be_checked()  # a dry run unless asked otherwise
     dialog.get_by_test_id("replay-choice-page").select_option("Ignore")
+    page.wait_for_timeout(300)  # the dialog's fade-in
     shot(page, "replay-1-dialog")
     dialog.get_by_test_id("replay-start").click()
 

@@ -7,6 +7,7 @@ import Modal from "./Modal";
 
 interface Props {
   run: Run;
+  labelOf?: (nodeId: string) => string;
   onClose: () => void;
   onStarted: (runId: string) => void;
 }
@@ -14,7 +15,7 @@ interface Props {
 type Target = "same" | "draft" | "version";
 
 /** Replay a run's event: against the version it ran, the current draft or another version; for real or as a dry run. */
-export default function ReplayDialog({ run, onClose, onStarted }: Props) {
+export default function ReplayDialog({ run, labelOf = (id) => id, onClose, onStarted }: Props) {
   const { byType } = useNodeTypes();
   const [target, setTarget] = useState<Target>(run.flowVersion === null ? "draft" : "same");
   const [versions, setVersions] = useState<VersionSummary[]>([]);
@@ -128,7 +129,7 @@ export default function ReplayDialog({ run, onClose, onStarted }: Props) {
           <div className="field-label">Ports to take where people answered</div>
           {choosable.map((c) => (
             <label key={c.nodeId} className="replay-choice">
-              <code>{c.nodeId}</code>
+              <span title={c.nodeId}>{labelOf(c.nodeId)}</span>
               <select value={choices[c.nodeId] ?? ""} onChange={(e) => setChoices((m) => ({ ...m, [c.nodeId]: e.target.value }))} data-testid={`replay-choice-${c.nodeId}`}>
                 <option value="">as recorded{c.recorded ? ` (${c.recorded})` : ""}</option>
                 {c.ports.map((p) => (

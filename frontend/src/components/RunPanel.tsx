@@ -197,6 +197,7 @@ export default function RunPanel({ runId, live, labelOf = (id) => id, onPickStep
       {replaying && run && (
         <ReplayDialog
           run={run}
+          labelOf={labelOf}
           onClose={() => setReplaying(false)}
           onStarted={(id) => {
             setReplaying(false);
