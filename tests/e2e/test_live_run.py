@@ -155,6 +155,17 @@ def test_webhook_run_lights_up_the_canvas_node_by_node(page: Page, server: Serve
     expect(row).to_have_attribute("data-status", "succeeded")
     expect(row).to_contain_text("Checkout latency above 2 s")
     shot(page, "live-3-runs-list")
+    # Filters: by status, and by start time.
+    page.get_by_test_id("runs-filter-failed").click()
+    expect(page.get_by_test_id("runs-empty")).to_be_visible()
+    page.get_by_test_id("runs-filter-failed").click()
+    page.get_by_test_id("runs-filter-succeeded").click()
+    expect(row).to_be_visible()
+    page.get_by_test_id("runs-range").select_option("custom")
+    page.get_by_test_id("runs-to").fill("2000-01-01T00:00")
+    expect(page.get_by_test_id("runs-empty")).to_be_visible()
+    page.get_by_test_id("runs-range").select_option("hour")
+    expect(row).to_be_visible()
     assert server.get(f"/api/runs/{run_id}")["status"] == "succeeded"
 
 
