@@ -11,6 +11,10 @@ from urllib.parse import urlsplit
 from urllib.request import getproxies
 
 import requests
+from requests.adapters import HTTPAdapter
+from requests.models import PreparedRequest
+from requests.structures import CaseInsensitiveDict
+from requests.utils import default_headers, resolve_proxies
 
 from mendflow.integrations.errors import IntegrationError
 
@@ -28,22 +32,28 @@ def _is_blocked(address: str) -> bool:
 
 
 class HttpClient:
-    """Thread-safe HTTP with one keep-alive session per thread."""
+    """Thread-safe HTTP with one keep-alive connection pool per thread.
+
+    Requests are prepared and sent by requests' own PreparedRequest and HTTPAdapter, without a
+    `requests.Session`: a session's per-call environment lookups (proxies, netrc) and cookie jar
+    cost more than the request itself. Proxy variables are still honoured (no_proxy included),
+    and so is REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE for verification. Cookies are not kept between
+    requests, and ~/.netrc is not read.
+    """
 
     def __init__(self, *, allow_link_local: bool = False, user_agent: str = "mendflow") -> None:
         self.allow_link_local = allow_link_local
         self.user_agent = user_agent
+        self._headers = default_headers()
+        self._headers["User-Agent"] = user_agent
         self._local = threading.local()
 
-    def _session(self) -> requests.Session:
-        session = getattr(self._local, "session", None)
-        if session is None:
-            session = requests.Session()
-            session.headers["User-Agent"] = self.user_agent
-            # Without proxy variables, skip requests' per-call environment lookups (a third of its cost).
-            session.trust_env = bool(getproxies()) or "REQUESTS_CA_BUNDLE" in os.environ
-            self._local.session = session
-        return session
+    def _adapter(self) -> tuple[HTTPAdapter, bool]:
+        """This thread's adapter (its connection pools), and whether proxy variables are set."""
+        adapter = getattr(self._local, "adapter", None)
+        if adapter is None:
+            adapter = self._local.adapter = (HTTPAdapter(), bool(getproxies()))
+        return adapter
 
     def check_url(self, url: str) -> None:
         """Refuse URLs that are not http(s) or that resolve to link-local or metadata addresses."""
@@ -66,9 +76,15 @@ class HttpClient:
                 json_body: Any = None, data: str | bytes | None = None, verify: bool = True) -> requests.Response:
         """Send one request; connection errors and timeouts become a retryable IntegrationError."""
         self.check_url(url)
+        merged = CaseInsensitiveDict(self._headers)
+        merged.update(headers or {})
+        bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") if verify else None
+        adapter, proxied = self._adapter()
         try:
-            response = self._session().request(method, url, headers=headers, json=json_body, data=data,
-                                               timeout=timeout, verify=verify, stream=True, allow_redirects=False)
+            prepared = PreparedRequest()
+            prepared.prepare(method=method.upper(), url=url, headers=merged, json=json_body, data=data)
+            proxies = resolve_proxies(prepared, {}, True) if proxied else {}
+            response = adapter.send(prepared, stream=True, timeout=timeout, verify=bundle or verify, proxies=proxies)
             response._content = response.raw.read(MAX_BODY + 1, decode_content=True)  # type: ignore[attr-defined]
             response.close()
         except requests.Timeout:
