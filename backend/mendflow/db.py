@@ -12,10 +12,12 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+_ENCODE = json.JSONEncoder(default=str).encode  # json.dumps(value, default=str) without a new encoder per call
+
 
 def _json(value: object) -> str:
     """JSON columns: anything json cannot encode (a datetime in a step's output) is stored as text."""
-    return json.dumps(value, default=str)
+    return _ENCODE(value)
 
 
 def make_engine(url: str) -> Engine:

@@ -45,6 +45,24 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: datetime | None, dialect):  # type: ignore[no-untyped-def]
         return None if value is None else value.replace(tzinfo=UTC)
 
+    def bind_processor(self, dialect):  # type: ignore[no-untyped-def]
+        """On SQLite, one step to the text SQLite's DATETIME stores ('2026-01-31 09:05:00.000000').
+
+        The same value as process_bind_param followed by SQLite's own DATETIME processor, at a
+        third of the cost: the engine binds several timestamps for every step it writes.
+        """
+        if dialect.name != "sqlite":
+            return super().bind_processor(dialect)
+
+        def process(value: datetime | None) -> str | None:
+            if value is None:
+                return None
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given; use mendflow.models.utcnow()")
+            return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+        return process
+
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
