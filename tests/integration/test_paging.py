@@ -105,7 +105,7 @@ def _links(message: EmailMessage) -> dict[str, str]:
 
 
 def test_the_on_call_person_gets_an_email_with_context_and_a_link_that_answers_once(
-        client: Any, runtime: Any, wait_run: Any, people: None, mailbox: tuple[Mailbox, int]) -> None:
+        client: Any, anonymous: Any, runtime: Any, wait_run: Any, people: None, mailbox: tuple[Mailbox, int]) -> None:
     started = _start(client, runtime, wait_run, ["schedule:primary"])
     message = wait_for(lambda: mailbox[0].to("alice@example.com"))[0]
     assert "disk full on db-1" in message["Subject"]
@@ -117,12 +117,12 @@ def test_the_on_call_person_gets_an_email_with_context_and_a_link_that_answers_o
     assert set(links) == set(RESPONSES)
     path = urlsplit(links["Clean temp files"]).path
 
-    page = client.get(path)
+    page = anonymous.get(path)  # the link is the credential: no session, no token
     assert page.status_code == 200
     assert "Clean temp files" in page.get_data(as_text=True) and "db-1" in page.get_data(as_text=True)
     assert runtime.runs.get(started["run"]["id"])["status"] == "waiting"  # opening the link answers nothing
 
-    answered = client.post(path)
+    answered = anonymous.post(path)
     assert answered.status_code == 200, answered.get_data(as_text=True)
     run = wait_run(started["run"]["id"])
     steps = {s["node_id"]: s for s in run["steps"]}
@@ -131,10 +131,10 @@ def test_the_on_call_person_gets_an_email_with_context_and_a_link_that_answers_o
     assert steps["page"]["output"]["responder"] == "alice"
     assert steps["clean"]["status"] == "succeeded" and steps["room"]["status"] == "skipped"
 
-    again = client.post(path)
+    again = anonymous.post(path)
     assert again.status_code == 409
     assert "already answered" in again.get_data(as_text=True) and "alice" in again.get_data(as_text=True)
-    other = client.post(urlsplit(links["Ignore"]).path)
+    other = anonymous.post(urlsplit(links["Ignore"]).path)
     assert other.status_code == 409
 
     incident = client.get(f"/api/incidents/{started['incident_id']}").json
