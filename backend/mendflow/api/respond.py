@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, current_app, render_template_string
 
+from mendflow.api.incidents import answer_alert
 from mendflow.errors import MendflowError, NotFoundError
 from mendflow.integrations.builtin.alerts import alert_dict
 from mendflow.models import Alert
@@ -64,36 +65,29 @@ def _context(alert_id: int) -> dict[str, Any]:
 
 @blp.get("/respond/<token>")
 def show(token: str) -> tuple[str, int]:
-    runtime = _runtime()
-    try:
-        grant = runtime.pager.tokens.read(token)
-        context = _context(grant.alert_id)
-        runtime.pager.answerable(grant.alert_id, grant.choice)
-    except MendflowError as exc:
-        return _render(exc.status, outcome=exc.message, ok=False, **(_safe_context(token)))
-    return _render(200, grant=grant, **context)
+    return _respond(token, answer=False)
 
 
 @blp.post("/respond/<token>")
 def answer(token: str) -> tuple[str, int]:
-    from mendflow.api.incidents import answer_alert
+    return _respond(token, answer=True)
 
-    runtime = _runtime()
+
+def _respond(token: str, *, answer: bool) -> tuple[str, int]:
+    """Show the alert and its button (GET), or answer it (POST); a refusal is shown with what could be read."""
+    pager = _runtime().pager
+    context: dict[str, Any] = {}
     try:
-        grant = runtime.pager.tokens.read(token)
+        grant = pager.tokens.read(token)
         context = _context(grant.alert_id)
+        if not answer:
+            pager.answerable(grant.alert_id, grant.choice)
+            return _render(200, grant=grant, **context)
         answer_alert(grant.alert_id, grant.choice, user=grant.user_id, via="response link")
     except MendflowError as exc:
-        return _render(exc.status, outcome=exc.message, ok=False, **(_safe_context(token)))
+        return _render(exc.status, outcome=exc.message, ok=False, **context)
     return _render(200, outcome=f"Thanks, {grant.user_id}: {grant.choice!r} was sent; the flow goes on.", ok=True,
                    **context)
-
-
-def _safe_context(token: str) -> dict[str, Any]:
-    try:
-        return _context(_runtime().pager.tokens.read(token).alert_id)
-    except MendflowError:
-        return {}
 
 
 def register(app: Flask) -> None:

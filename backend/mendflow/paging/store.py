@@ -46,6 +46,16 @@ def _object(body: Any) -> Mapping[str, Any]:
     return body
 
 
+def _keep_id(payload: dict[str, Any], replace: str | None, what: str) -> dict[str, Any]:
+    """On a PUT the path names the id; a body may repeat it but not change it."""
+    if replace is not None:
+        payload.setdefault("id", replace)
+        if payload["id"] != replace:
+            raise InvalidError(f"The id in the body differs from the one in the path; {what} keeps its id.",
+                               field="id")
+    return payload
+
+
 def _load(schema: Any, body: Mapping[str, Any]) -> Any:
     try:
         return schema.load(dict(body))
@@ -82,12 +92,8 @@ class OnCallStore:
 
     def create_schedule(self, body: Mapping[str, Any], *, replace: str | None = None) -> dict[str, Any]:
         body = _object(body)
-        payload = {k: v for k, v in body.items() if k not in ("team_id", "description", "overrides")}
-        if replace is not None:
-            payload.setdefault("id", replace)
-            if payload["id"] != replace:
-                raise InvalidError("The id in the body differs from the one in the path; a schedule keeps its id.",
-                                   field="id")
+        payload = _keep_id({k: v for k, v in body.items() if k not in ("team_id", "description", "overrides")},
+                           replace, "a schedule")
         loaded = _load(_SCHEDULE, payload)
         team_id = body.get("team_id") or None
         description = body.get("description") or ""
@@ -226,12 +232,8 @@ class OnCallStore:
 
     def save_policy(self, body: Mapping[str, Any], *, replace: str | None = None) -> dict[str, Any]:
         body = _object(body)
-        payload = {k: v for k, v in body.items() if k not in ("team_id", "description")}
-        if replace is not None:
-            payload.setdefault("id", replace)
-            if payload["id"] != replace:
-                raise InvalidError("The id in the body differs from the one in the path; a policy keeps its id.",
-                                   field="id")
+        payload = _keep_id({k: v for k, v in body.items() if k not in ("team_id", "description")}, replace,
+                           "a policy")
         loaded = _load(_POLICY, payload)
         team_id = body.get("team_id") or None
         with self.db.session() as session:

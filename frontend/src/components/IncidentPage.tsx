@@ -10,6 +10,7 @@ import { useToasts } from "../hooks/useToasts";
 import AppHeader from "./AppHeader";
 import "../styles/oncall.css";
 import AppLink from "./AppLink";
+import LoadFailedPage from "./LoadFailedPage";
 import IncidentAlerts from "./IncidentAlerts";
 import IncidentEvents from "./IncidentEvents";
 import IncidentStatusBadge from "./IncidentStatusBadge";
@@ -65,16 +66,12 @@ export default function IncidentPage({ incidentId }: { incidentId: string }) {
 
   if (error && !incident) {
     return (
-      <div className="page">
-        <AppHeader />
-        <div className="empty-page">
-          <h1>{error.status === 404 ? `No incident ${incidentId}` : "The incident could not be loaded"}</h1>
-          <p>{error.message}</p>
-          <AppLink to="/incidents" className="button">
-            <ArrowLeft size={15} /> All incidents
-          </AppLink>
-        </div>
-      </div>
+      <LoadFailedPage
+        title={error.status === 404 ? `No incident ${incidentId}` : "The incident could not be loaded"}
+        message={error.message}
+        backTo="/incidents"
+        backLabel="All incidents"
+      />
     );
   }
 

@@ -8,6 +8,7 @@ import { useCan } from "../hooks/useSession";
 import AppHeader from "./AppHeader";
 import "../styles/oncall.css";
 import AppLink from "./AppLink";
+import LoadFailedPage from "./LoadFailedPage";
 import LayersEditor from "./LayersEditor";
 import OnCallList from "./OnCallList";
 import OverridesPanel from "./OverridesPanel";
@@ -119,16 +120,12 @@ export default function SchedulePage({ scheduleId }: { scheduleId: string }) {
 
   if (error && !schedule) {
     return (
-      <div className="page">
-        <AppHeader />
-        <div className="empty-page">
-          <h1>{error.status === 404 ? `No schedule ${scheduleId}` : "The schedule could not be loaded"}</h1>
-          <p>{error.message}</p>
-          <AppLink to="/schedules" className="button">
-            <ArrowLeft size={15} /> All schedules
-          </AppLink>
-        </div>
-      </div>
+      <LoadFailedPage
+        title={error.status === 404 ? `No schedule ${scheduleId}` : "The schedule could not be loaded"}
+        message={error.message}
+        backTo="/schedules"
+        backLabel="All schedules"
+      />
     );
   }
 
