@@ -83,6 +83,16 @@ def incident_detail(incident_id: int) -> dict[str, Any]:
             "alerts": alert_items, "runs": runs}
 
 
+def _change_incident(action: str, incident_id: int, note: str) -> dict[str, Any]:
+    """Acknowledge or resolve as the caller, and tell live clients."""
+    runtime = _runtime()
+    if runtime.incidents.get(incident_id) is None:
+        raise NotFoundError(f"no incident {incident_id}")
+    incident = getattr(runtime.incidents, action)(incident_id, actor=current_identity().user_id, note=note)
+    runtime.engine.announce_incident(incident_id, {"acknowledge": "acknowledged", "resolve": "resolved"}[action])
+    return incident
+
+
 def _event_dict(event: Event) -> dict[str, Any]:
     return {"id": event.id, "received_at": event.received_at.isoformat(), "source": event.source,
             "dedup_key": event.dedup_key, "title": event.title, "severity": event.severity, "state": event.state,
@@ -127,17 +137,7 @@ class Acknowledge(MethodView):
     @blp.response(200)
     def post(self, args: dict[str, Any], incident_id: int) -> dict[str, Any]:
         """Acknowledge: someone is on it (no-op when already acknowledged or resolved)."""
-        return self._change("acknowledge", incident_id, args["note"])
-
-    @staticmethod
-    def _change(action: str, incident_id: int, note: str) -> dict[str, Any]:
-        runtime = _runtime()
-        if runtime.incidents.get(incident_id) is None:
-            raise NotFoundError(f"no incident {incident_id}")
-        actor = current_identity().user_id
-        incident = getattr(runtime.incidents, action)(incident_id, actor=actor, note=note)
-        runtime.engine.announce_incident(incident_id, {"acknowledge": "acknowledged", "resolve": "resolved"}[action])
-        return incident
+        return _change_incident("acknowledge", incident_id, args["note"])
 
 
 @blp.route("/incidents/<int:incident_id>/resolve")
@@ -147,7 +147,7 @@ class Resolve(MethodView):
     @blp.response(200)
     def post(self, args: dict[str, Any], incident_id: int) -> dict[str, Any]:
         """Resolve the incident."""
-        return Acknowledge._change("resolve", incident_id, args["note"])
+        return _change_incident("resolve", incident_id, args["note"])
 
 
 @blp.route("/events/<event_id>/explain")
