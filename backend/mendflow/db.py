@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -46,16 +46,20 @@ class Database:
     """The engine and a session factory; `session()` and `begin()` are units of work, committed on success.
 
     SQLite allows one writer at a time and makes the others poll with growing sleeps; under
-    load those sleeps dominate. So on SQLite every write transaction of this process first
-    takes one in-process lock, and writers queue on it instead. Reads (WAL) never wait.
+    load those sleeps dominate. So on SQLite every write transaction of this process goes
+    through one connection, the writer, taken under one in-process lock: writers queue on the
+    lock instead of polling. One writer also keeps its page cache: SQLite (WAL) drops a
+    connection's cache whenever another connection has written since its last transaction, so
+    writers taking turns on pooled connections would each start cold. Reads use the pool and
+    never wait. A write block nested in another on the same thread joins the outer transaction.
     """
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._write_lock: AbstractContextManager[object] = (
-            threading.RLock() if self.is_sqlite else nullcontext())
+        self._write_lock = threading.RLock()
+        self._writer: Connection | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -64,14 +68,34 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """An ORM session in a write transaction, committed when the block ends without error."""
-        with self._write_lock, self.sessions() as session, session.begin():
+        if not self.is_sqlite:
+            with self.sessions() as session, session.begin():
+                yield session
+            return
+        with self.begin() as conn, Session(bind=conn, expire_on_commit=False) as session:
             yield session
+            session.flush()  # the session joined the writer's transaction: flush before it commits
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
         """A Core connection in a write transaction, committed when the block ends without error."""
-        with self._write_lock, self.engine.begin() as conn:
-            yield conn
+        if not self.is_sqlite:
+            with self.engine.begin() as conn:
+                yield conn
+            return
+        with self._write_lock:
+            writer = self._writer
+            if writer is None or writer.closed or writer.invalidated:
+                writer = self._writer = self.engine.connect()
+            if writer.in_transaction():  # nested on this thread: part of the outer transaction
+                yield writer
+                return
+            with writer.begin():
+                yield writer
 
     def dispose(self) -> None:
+        with self._write_lock:
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None
         self.engine.dispose()
