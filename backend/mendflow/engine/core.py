@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
-from mendflow.db import Database
+from mendflow.db import Database, hot
 from mendflow.engine import signals
 from mendflow.engine.planner import has_active_steps, next_nodes
 from mendflow.engine.records import RunRecord, StepRecord
@@ -737,10 +737,11 @@ class Engine:
 
     def _flush(self, batch: _Batch) -> None:
         conn = batch.conn
+        statements = hot(conn)  # every run writes these many times: straight to the driver
         if batch.events:
-            conn.execute(_ADD_EVENTS, batch.events)
+            statements.executemany(conn, _ADD_EVENTS, batch.events)
         if batch.timeline:
-            conn.execute(_ADD_TIMELINE, batch.timeline)
+            statements.executemany(conn, _ADD_TIMELINE, batch.timeline)
         new_runs, old_runs = [], []
         for run in batch.runs.values():
             document = dump_flow(run.flow.document) if run.store_document and run.is_new else None
@@ -749,12 +750,12 @@ class Engine:
                 new_runs.append(row)
                 run.is_new = False
             else:
-                row.pop("document")
-                old_runs.append({**{k: row[k] for k in ("status", "finished_at", "error")}, "b_id": row["id"]})
+                old_runs.append({"status": row["status"], "finished_at": row["finished_at"], "error": row["error"],
+                                 "b_id": row["id"]})
         if new_runs:
-            conn.execute(_ADD_RUNS, new_runs)
+            statements.executemany(conn, _ADD_RUNS, new_runs)
         if old_runs:
-            conn.execute(_CHANGE_RUNS, old_runs)
+            statements.executemany(conn, _CHANGE_RUNS, old_runs)
         new_steps, old_steps = [], []
         for (run_id, _), step in batch.steps.items():
             row = step.row(run_id)
@@ -765,9 +766,9 @@ class Engine:
                 row["b_run_id"], row["b_node_id"] = row.pop("run_id"), row.pop("node_id")
                 old_steps.append(row)
         if new_steps:
-            conn.execute(_ADD_STEPS, new_steps)
+            statements.executemany(conn, _ADD_STEPS, new_steps)
         if old_steps:
-            conn.execute(_CHANGE_STEPS, old_steps)
+            statements.executemany(conn, _CHANGE_STEPS, old_steps)
 
     def _add_timer(self, at: float, timer: _Timer) -> None:
         self._timer_seq += 1

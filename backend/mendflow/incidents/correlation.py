@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
+from mendflow.db import hot
 from mendflow.models import Incident, TimelineEntry, utcnow
 
 _INCIDENTS = Incident.__table__
@@ -17,7 +18,7 @@ _RANK = {"info": 0, "warning": 1, "error": 2, "critical": 3}
 _OPEN_BY_KEY = (select(_INCIDENTS).where(_INCIDENTS.c.dedup_key == bindparam("key"),
                                          _INCIDENTS.c.status != "resolved")
                 .order_by(_INCIDENTS.c.id.desc()).limit(1))
-_OPEN = insert(_INCIDENTS).returning(*_INCIDENTS.c)
+_OPEN = insert(_INCIDENTS).returning(_INCIDENTS.c.id)
 _CHANGE = (update(_INCIDENTS).where(_INCIDENTS.c.id == bindparam("b_id"))
            .values(event_count=bindparam("event_count"), severity=bindparam("severity"),
                    status=bindparam("status"), acknowledged_at=bindparam("acknowledged_at"),
@@ -54,13 +55,14 @@ def correlate(conn: Connection, event: dict[str, Any],
     if row is None:
         if event["state"] != "open":
             return None, "ignored"
-        row = conn.execute(_OPEN, {
-            "dedup_key": event["dedup_key"], "title": event["title"], "severity": event["severity"],
-            "status": "triggered", "service": event["service"], "entities": event["entities"],
-            "links": event["links"], "event_count": 1, "created_at": now}).one()
-        timeline.append(timeline_row(row.id, "triggered", f"Incident opened: {event['title']}", actor=actor,
+        values = {"dedup_key": event["dedup_key"], "title": event["title"], "severity": event["severity"],
+                  "status": "triggered", "service": event["service"], "entities": event["entities"],
+                  "links": event["links"], "event_count": 1, "created_at": now, "acknowledged_at": None,
+                  "resolved_at": None}
+        ((incident_id,),) = hot(conn).execute(conn, _OPEN, values)  # one per new incident: straight to the driver
+        timeline.append(timeline_row(incident_id, "triggered", f"Incident opened: {event['title']}", actor=actor,
                                      at=now, data={"event_id": event["id"], "severity": event["severity"]}))
-        return incident_dict(row), "opened"
+        return incident_dict({**values, "id": incident_id}), "opened"
     values = {key: row._mapping[key] for key in ("event_count", "severity", "status", "acknowledged_at",
                                                  "resolved_at")}
     values["event_count"] += 1

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from mendflow.db import Database
+from mendflow.db import Database, hot
 from mendflow.integrations.builtin.store import insert_once, once
 from mendflow.integrations.errors import IntegrationError
 from mendflow.models import ChatMember, ChatMessage, ChatRoom, utcnow
@@ -18,6 +18,12 @@ _MESSAGES = ChatMessage.__table__
 _ROOM_BY_NAME = select(_ROOMS.c.id, _ROOMS.c.name, _ROOMS.c.archived).where(
     _ROOMS.c.name == bindparam("name"))
 _ROOM_BY_ID = select(_ROOMS.c.id, _ROOMS.c.name, _ROOMS.c.archived).where(_ROOMS.c.id == bindparam("id"))
+
+
+class _Room(NamedTuple):
+    id: int
+    name: str
+    archived: bool
 
 
 def channel_name(name: str) -> str:
@@ -71,9 +77,10 @@ class BuiltinChat:
     def post(self, room_ref: str | int, text: str, *, author: str = "mendflow",
              buttons: list[dict[str, Any]] | None = None, idempotency_key: str | None = None) -> dict[str, Any]:
         text_ref = str(room_ref).strip().lstrip("#")
-        with self.db.engine.connect() as conn:
-            room = conn.execute(_ROOM_BY_ID if text_ref.isdigit() else _ROOM_BY_NAME,
-                                {"id": int(text_ref)} if text_ref.isdigit() else {"name": text_ref}).first()
+        with self.db.engine.connect() as conn:  # every chat.post step reads this: straight to the driver
+            found = hot(conn).execute(conn, _ROOM_BY_ID if text_ref.isdigit() else _ROOM_BY_NAME,
+                                      {"id": int(text_ref)} if text_ref.isdigit() else {"name": text_ref})
+        room = _Room(*found[0]) if found else None
         if room is None:
             raise IntegrationError(f"no chat channel {room_ref!r}; create it with chat.channel first",
                                    retryable=False, status=404)

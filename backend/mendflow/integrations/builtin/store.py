@@ -9,14 +9,14 @@ from typing import Any, TypeVar
 from sqlalchemy import Insert, Table, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from mendflow.db import Database
+from mendflow.db import Database, hot
 
 T = TypeVar("T")
 
 
 @cache
 def _insert(table: Table) -> Insert:
-    return insert(table).returning(*table.c)
+    return insert(table).returning(table.c.id)
 
 
 def insert_once(db: Database, table: Table, values: dict[str, Any]) -> tuple[Mapping[str, Any], bool]:
@@ -25,9 +25,12 @@ def insert_once(db: Database, table: Table, values: dict[str, Any]) -> tuple[Map
     Returns (row, created). The insert comes first: the usual case is new work, and the unique
     constraint on the key settles races between two attempts of one step.
     """
+    statement = _insert(table)
     try:
         with db.begin() as conn:
-            return conn.execute(_insert(table), values).one()._mapping, True
+            written = hot(conn).get(statement, values)
+            (row_id,), = written.execute(conn, values)
+        return {**dict.fromkeys(table.c.keys()), **written.complete(values), "id": row_id}, True
     except IntegrityError:
         key = values.get("idempotency_key")
         if key is None:
