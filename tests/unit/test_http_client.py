@@ -194,7 +194,7 @@ def tls_server(tmp_path: Path) -> Iterator[tuple[_Server, Path]]:
 def test_tls_is_verified_against_the_configured_bundle(tls_server: tuple[_Server, Path],
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     server, cert = tls_server
-    with pytest.raises(IntegrationError, match="CERTIFICATE_VERIFY_FAILED|certificate verify failed"):
+    with pytest.raises(IntegrationError, match=r"CERTIFICATE_VERIFY_FAILED|certificate verify failed"):
         HttpClient().request("GET", f"{server.url}/x", timeout=5)
     with pytest.warns(InsecureRequestWarning):
         assert HttpClient().request("GET", f"{server.url}/x", timeout=5, verify=False).status_code == 404
