@@ -19,7 +19,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -31,6 +31,7 @@ from mendflow.engine import signals
 from mendflow.engine.planner import has_active_steps, next_nodes
 from mendflow.engine.records import RunRecord, StepRecord
 from mendflow.engine.states import RUN_SETTLED, STEP_ACTIVE, RunStatus, StepStatus
+from mendflow.engine.workers import Workers
 from mendflow.errors import ConflictError, InvalidError, MendflowError, NotFoundError
 from mendflow.flowdoc.document import dump_flow, load_flow
 from mendflow.flowdoc.durations import parse_duration
@@ -189,7 +190,7 @@ class Engine:
         self._inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._timers: list[tuple[float, int, _Timer]] = []
         self._timer_seq = 0
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mendflow-step")
+        self._pool = Workers(workers, "mendflow-step")
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
         self._idle = threading.Condition()
@@ -215,9 +216,7 @@ class Engine:
         self._inbox.put(None)
         if self._thread is not None:
             self._thread.join(timeout)
-        self._pool.shutdown(wait=False, cancel_futures=True)
-        for worker in list(getattr(self._pool, "_threads", ())):
-            worker.join(max(0.0, deadline - time.monotonic()))
+        self._pool.stop(max(0.0, deadline - time.monotonic()))
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Block until no run is active in memory (tests and the CLI use this)."""
