@@ -461,17 +461,31 @@ class Engine:
                    recorded=run.recorded.get(step.node_id))
         event = "step.started" if mode == "execute" else "step.resumed"
         batch.announce.append((signals.step_changed, self._step_payload(run, step, event)))
-        if getattr(job.node_type, "instant", False) and mode == "execute":
+        if mode == "execute" and self._instant(job.node_type):
             batch.instant.append(job)
             return
         if timeout is not None:
             self._add_timer(time.time() + timeout, _Timer(run.id, step.node_id, "deadline", step.attempts))
         batch.after.append(lambda: self._pool.submit(self._work, job))
 
+    def _instant(self, node_type: Any) -> bool:
+        """Whether a step of `node_type` runs inside the batch: pure computation, or a built-in write."""
+        if node_type.instant:
+            return True
+        service = getattr(self.services, node_type.instant_with, None) if node_type.instant_with else None
+        return getattr(service, "system", None) == "builtin"
+
     def _run_instant(self, batch: _Batch) -> None:
-        """Execute instant steps (pure computation, no outside work) within the batch itself."""
+        """Execute instant steps within the batch itself.
+
+        A built-in write (`NodeType.instant_with`) joins the batch's transaction on SQLite, so the
+        ticket or message and the step's result are committed together or not at all.
+        """
         while batch.instant:
-            self._on_result(batch, self._attempt(batch.instant.popleft()))
+            job = batch.instant.popleft()
+            result = self._attempt(job)
+            self._maybe_inject_fault(job)
+            self._on_result(batch, result)
 
     def _work(self, job: _Job) -> None:
         """Run one step attempt on a worker thread and post the result to the coordinator."""

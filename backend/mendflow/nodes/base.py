@@ -82,6 +82,10 @@ class NodeType:
     is_trigger: ClassVar[bool] = False
     instant: ClassVar[bool] = False
     """Pure computation with no outside work: the engine runs it inside its own batch, no worker hop."""
+    instant_with: ClassVar[str | None] = None
+    """A capability (a `Services` attribute, e.g. "tickets"): when its built-in implementation is
+    the one in use, the step is only a write to the engine's own database, and the engine runs it
+    inside its batch as if `instant` (on SQLite in the batch's own transaction)."""
     side_effects: ClassVar[bool] = True
     """Changes something outside the run; a dry run asks `predict` instead of calling `execute`."""
     sample_event: ClassVar[dict[str, Any] | None] = None

@@ -23,6 +23,7 @@ class ChatPost(NodeType):
     """Posts a message to a chat channel (by name or id). A retried step does not post twice."""
 
     type = "chat.post"
+    instant_with = "chat"
     title = "Post message"
     icon = "message-square"
     config_schema = PostConfig

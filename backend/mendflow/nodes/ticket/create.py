@@ -30,6 +30,7 @@ class TicketCreate(NodeType):
     """
 
     type = "ticket.create"
+    instant_with = "tickets"
     title = "Create ticket"
     icon = "ticket"
     config_schema = TicketCreateConfig
