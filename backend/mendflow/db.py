@@ -63,6 +63,7 @@ class Database:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_lock = threading.RLock()
         self._writer: Connection | None = None
+        self._depth = 0  # write blocks open on the thread holding the lock
 
     @property
     def is_sqlite(self) -> bool:
@@ -90,11 +91,17 @@ class Database:
             writer = self._writer
             if writer is None or writer.closed or writer.invalidated:
                 writer = self._writer = self.engine.connect()
-            if writer.in_transaction():  # nested on this thread: part of the outer transaction
+            if self._depth:  # nested on this thread (the lock is re-entrant): part of the outer transaction
                 yield writer
                 return
-            with writer.begin():
-                yield writer
+            if writer.in_transaction():  # left over from a failed commit: never join it
+                writer.rollback()
+            self._depth += 1
+            try:
+                with writer.begin():
+                    yield writer
+            finally:
+                self._depth -= 1
 
     def dispose(self) -> None:
         with self._write_lock:

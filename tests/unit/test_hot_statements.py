@@ -95,3 +95,19 @@ def test_driver_errors_surface_as_sqlalchemy_errors(db: Database) -> None:
 def test_a_missing_value_without_a_default_is_refused_at_compile_time(db: Database) -> None:
     with pytest.raises(ValueError, match="'status' has no value"), db.begin() as conn:
         hot(conn).get(update(_STEPS).where(_STEPS.c.status == bindparam("status")), ["error"])
+
+
+def test_on_sqlite_a_nested_write_joins_the_outer_transaction(tmp_path: Path, sqlite_template: Path,
+                                                              request: pytest.FixtureRequest) -> None:
+    db = Database(make_database_url("sqlite", request, tmp_path, sqlite_template))
+    values = {"title": "Disk full", "incident_id": None, "idempotency_key": None, "assignee": None}
+    with pytest.raises(RuntimeError), db.begin() as outer:
+        with db.begin() as inner:  # a built-in write inside the engine's batch
+            assert inner is outer
+            hot(inner).execute(inner, insert(_TICKETS), values)
+        raise RuntimeError("the batch fails")
+    assert _rows(db, _TICKETS, (_TICKETS.c.id,)) == []  # rolled back with the outer transaction
+    with db.begin() as outer, db.begin() as inner:
+        hot(inner).execute(inner, insert(_TICKETS), values)
+    assert len(_rows(db, _TICKETS, (_TICKETS.c.id,))) == 1
+    db.dispose()
