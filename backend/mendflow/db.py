@@ -125,6 +125,7 @@ class HotStatement:
     """
 
     def __init__(self, statement: Executable, dialect: Dialect, keys: Sequence[str]) -> None:
+        self.statement = statement  # kept alive: `HotStatements` looks statements up by id()
         compiled = statement.compile(dialect=dialect, column_keys=list(keys))
         self.sql = compiled.string
         self._positional = compiled.positional
@@ -206,14 +207,12 @@ class HotStatements:
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
         self._compiled: dict[tuple[int, tuple[str, ...]], HotStatement] = {}
-        self._keep: dict[int, Executable] = {}  # the statements keyed by id() stay alive
 
     def get(self, statement: Executable, keys: Iterable[str]) -> HotStatement:
         key = (id(statement), tuple(keys))
         compiled = self._compiled.get(key)
         if compiled is None:
             compiled = self._compiled[key] = HotStatement(statement, self.dialect, key[1])
-            self._keep[id(statement)] = statement
         return compiled
 
     def execute(self, conn: Connection, statement: Executable, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:

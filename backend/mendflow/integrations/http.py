@@ -9,7 +9,7 @@ import socket
 import threading
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 from urllib.request import getproxies, proxy_bypass_environment
 
 import certifi
@@ -85,13 +85,13 @@ class HttpClient:
         self.user_agent = user_agent
         self._local = threading.local()
 
-    def _pools(self, url: str, host: str, verify: bool) -> urllib3.PoolManager:
-        """This thread's pool manager for `url`: direct or through the proxy the environment names."""
+    def _pools(self, parts: SplitResult, verify: bool) -> urllib3.PoolManager:
+        """This thread's pool manager for the URL `parts`: direct or through the proxy the environment names."""
         local = self._local
         if not hasattr(local, "managers"):
             local.managers, local.proxies = {}, getproxies()
-        proxy = local.proxies.get(urlsplit(url).scheme) or local.proxies.get("all")
-        if proxy and proxy_bypass_environment(host, local.proxies):
+        proxy = local.proxies.get(parts.scheme) or local.proxies.get("all")
+        if proxy and proxy_bypass_environment(parts.hostname or "", local.proxies):
             proxy = None
         key = (proxy, verify)
         manager = local.managers.get(key)
@@ -103,13 +103,13 @@ class HttpClient:
                 urllib3.ProxyManager(proxy, num_pools=20, **tls) if proxy else urllib3.PoolManager(num_pools=20, **tls))
         return manager
 
-    def check_url(self, url: str) -> None:
-        """Refuse URLs that are not http(s) or that resolve to link-local or metadata addresses."""
+    def check_url(self, url: str) -> SplitResult:
+        """`url` split, or refused when not http(s) or when it resolves to a link-local or metadata address."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise IntegrationError(f"URL {url!r} must be http:// or https:// with a host", retryable=False)
         if self.allow_link_local:
-            return
+            return parts
         literal = _literal_address(parts.hostname)
         if literal is not None:
             addresses = [literal]
@@ -124,6 +124,7 @@ class HttpClient:
                 raise IntegrationError(
                     f"{parts.hostname} resolves to {address}, a link-local or metadata address; "
                     "set MENDFLOW_HTTP_ALLOW_LINK_LOCAL=true to allow it", retryable=False)
+        return parts
 
     def request(self, method: str, url: str, *, timeout: float, headers: dict[str, str] | None = None,
                 json_body: Any = None, data: str | bytes | None = None, verify: bool = True) -> HttpResponse:
@@ -131,7 +132,7 @@ class HttpClient:
 
         A body longer than MAX_BODY is cut there (and its connection closed, not reused).
         """
-        self.check_url(url)
+        parts = self.check_url(url)
         method = method.upper()
         merged = urllib3.HTTPHeaderDict({"User-Agent": self.user_agent, "Accept": "*/*",
                                          "Accept-Encoding": "gzip, deflate"})
@@ -144,7 +145,7 @@ class HttpClient:
                 merged.setdefault("Content-Type", "application/json")
             elif data is not None:
                 body = data.encode() if isinstance(data, str) else data
-            manager = self._pools(url, urlsplit(url).hostname or "", verify)
+            manager = self._pools(parts, verify)
             raw = manager.urlopen(method, url, body=body, headers=merged, redirect=False, retries=False,
                                   timeout=urllib3.Timeout(connect=timeout, read=timeout), preload_content=False)
             try:
